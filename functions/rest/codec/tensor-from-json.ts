@@ -1,0 +1,243 @@
+// JSON → tensor, as TF Serving's FillTensorProto does it: the shape is read off the first element
+// at every depth, every list is then checked against it, and each leaf must be a JSON value that
+// the input's dtype accepts. Messages are upstream's, word for word.
+import { ACCEPTED_INTEGER_RANGE, type DType, tfShortName } from '../../tensor/dtype.ts';
+import { toHalfBits } from '../../tensor/float16.ts';
+import { allocate, elementCount, type Tensor, type TensorData } from '../../tensor/tensor.ts';
+import { invalidArgument, ServingError } from '../status.ts';
+import { jsonDebugString } from '../json/debug-string.ts';
+import { b64Payload, JsonInt, jsonTypeName, type JsonValue } from '../json/value.ts';
+import { decodeBase64 } from './base64.ts';
+
+/** TensorFlow's limit on the rank of a tensor (TensorShape::MaxDimensions). */
+const MAX_RANK = 254;
+
+/** What an input accepts: a dtype edgeserve can fill, or a runtime type it cannot. */
+export interface InputType {
+  readonly dtype: DType | undefined;
+  readonly runtimeType: string;
+}
+
+/** GetDenseTensorShape: the length of the first list at each depth; `[]` ends the descent. */
+export function denseShape(value: JsonValue): number[] {
+  const dims: number[] = [];
+  let v = value;
+  while (Array.isArray(v)) {
+    dims.push(v.length);
+    if (v.length === 0 || dims.length > MAX_RANK) break;
+    v = v[0]!;
+  }
+  return dims;
+}
+
+export function shapeToString(dims: readonly number[]): string {
+  return `[${dims.join(',')}]`;
+}
+
+export function tensorFromJson(value: JsonValue, type: InputType): Tensor {
+  const dims = denseShape(value);
+  if (dims.length > MAX_RANK) {
+    throw invalidArgument(`JSON value has more than ${MAX_RANK} levels of nested lists`);
+  }
+  const { dtype } = type;
+  if (dtype === undefined) {
+    throw new ServingError('UNIMPLEMENTED', `Conversion of JSON Value: ${jsonDebugString(firstLeaf(value))} to type: ${type.runtimeType}`);
+  }
+  const data = allocate(dtype, elementCount(dims));
+  const filler = new Filler(dims, dtype, leafWriter(dtype, data));
+  filler.fill(value, 0);
+  return { dtype, dims, data };
+}
+
+function firstLeaf(value: JsonValue): JsonValue {
+  let v = value;
+  while (Array.isArray(v) && v.length > 0) v = v[0]!;
+  return v;
+}
+
+/** Writes one leaf at index i, or returns false when the JSON value does not fit the dtype. */
+type LeafWriter = (v: JsonValue, i: number) => boolean;
+
+class Filler {
+  constructor(
+    private readonly dims: readonly number[],
+    private readonly dtype: DType,
+    private readonly writeLeaf: LeafWriter,
+    /** Index of the next element to write. */
+    private next = 0,
+  ) {}
+
+  fill(value: JsonValue, level: number): void {
+    const rank = this.dims.length;
+    if (!Array.isArray(value)) {
+      if (level !== rank) {
+        throw invalidArgument(
+          `JSON Value: ${jsonDebugString(value)} found at incorrect level: ${level + 1} in the JSON DOM. Expected at level: ${rank}`,
+        );
+      }
+      this.leaf(value);
+      return;
+    }
+    if (level >= rank) throw invalidArgument(`Encountered list at unexpected level: ${level} expected < ${rank}`);
+    const expected = this.dims[level]!;
+    if (value.length !== expected) {
+      throw invalidArgument(
+        `Encountered list at unexpected size: ${value.length} at level: ${level} expected size: ${expected}`,
+      );
+    }
+    if (level === rank - 1) {
+      // Innermost list: the hot loop of every predict request.
+      const write = this.writeLeaf;
+      let i = this.next;
+      for (let k = 0; k < value.length; k++) {
+        const item = value[k]!;
+        if (Array.isArray(item) || !write(item, i)) {
+          this.next = i;
+          this.fill(item, level + 1); // throws the precise error
+        }
+        i++;
+      }
+      this.next = i;
+      return;
+    }
+    for (let k = 0; k < value.length; k++) this.fill(value[k]!, level + 1);
+  }
+
+  private leaf(value: JsonValue): void {
+    if (!this.writeLeaf(value, this.next)) throw leafError(value, this.dtype);
+    this.next++;
+  }
+}
+
+function leafError(value: JsonValue, dtype: DType): ServingError {
+  if (dtype === 'string' && value instanceof Map) {
+    const payload = b64Payload(value);
+    if (payload === undefined) {
+      return invalidArgument(`JSON Value: ${jsonDebugString(value)} not formatted correctly for base64 data`);
+    }
+    return invalidArgument('Unable to base64 decode');
+  }
+  return invalidArgument(
+    `JSON Value: ${jsonDebugString(value)} Type: ${jsonTypeName(value)} is not of expected type: ${tfShortName(dtype)}`,
+  );
+}
+
+const utf8 = new TextDecoder();
+
+function leafWriter(dtype: DType, data: TensorData): LeafWriter {
+  switch (dtype) {
+    case 'float32':
+    case 'float64': {
+      const out = data as Float32Array | Float64Array;
+      return (v, i) => {
+        if (typeof v === 'number') out[i] = v;
+        else if (v instanceof JsonInt) out[i] = v.value;
+        else return false;
+        return true;
+      };
+    }
+    case 'float16': {
+      const out = data as Uint16Array;
+      return (v, i) => {
+        if (typeof v === 'number') out[i] = toHalfBits(v);
+        else if (v instanceof JsonInt) out[i] = toHalfBits(v.value);
+        else return false;
+        return true;
+      };
+    }
+    case 'int64':
+    case 'uint64': {
+      const out = data as BigInt64Array | BigUint64Array;
+      const [lo, hi] = ACCEPTED_INTEGER_RANGE[dtype]!;
+      return (v, i) => {
+        if (!(v instanceof JsonInt)) return false;
+        const b = v.toBigInt();
+        if (b < lo || b > hi) return false;
+        out[i] = b;
+        return true;
+      };
+    }
+    case 'int8': case 'int16': case 'int32': case 'uint8': case 'uint16': case 'uint32': {
+      // Typed-array stores truncate like the C cast TF Serving applies after its int32 check.
+      const out = data as Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+      const [lo, hi] = ACCEPTED_INTEGER_RANGE[dtype]!.map(Number) as [number, number];
+      return (v, i) => {
+        if (!(v instanceof JsonInt) || v.value < lo || v.value > hi) return false;
+        out[i] = v.value;
+        return true;
+      };
+    }
+    case 'bool': {
+      const out = data as Uint8Array;
+      return (v, i) => {
+        if (typeof v !== 'boolean') return false;
+        out[i] = v ? 1 : 0;
+        return true;
+      };
+    }
+    case 'string': {
+      const out = data as string[];
+      return (v, i) => {
+        if (typeof v === 'string') {
+          out[i] = v;
+          return true;
+        }
+        const payload = b64Payload(v);
+        const bytes = payload === undefined ? undefined : decodeBase64(payload);
+        if (bytes === undefined) return false;
+        // onnxruntime carries strings as JS strings (UTF-8 inside): binary payloads that are not
+        // valid UTF-8 cannot survive the trip, a documented limit of string tensors here.
+        out[i] = utf8.decode(bytes);
+        return true;
+      };
+    }
+  }
+}
+
+/**
+ * Builds the `[n, …row shape]` tensor of row-format (`instances`) input from one JSON value per
+ * row, writing each row straight into the batch. A row whose shape differs from row 0 is first
+ * converted on its own, so its own errors win, as upstream's per-row conversion has it.
+ */
+export class RowStacker {
+  private rowDims: number[] | undefined;
+  private data: TensorData | undefined;
+  private writeLeaf: LeafWriter | undefined;
+
+  constructor(
+    private readonly type: InputType,
+    private readonly rows: number,
+  ) {}
+
+  /** Adds row i (rows arrive in order). Throws the bare error; callers wrap it with the row index. */
+  add(i: number, value: JsonValue): void {
+    const { dtype } = this.type;
+    const dims = denseShape(value);
+    if (dtype === undefined || dims.length > MAX_RANK) tensorFromJson(value, this.type); // throws
+    if (this.rowDims === undefined) {
+      this.rowDims = dims;
+      this.data = allocate(dtype!, elementCount(dims) * this.rows);
+      this.writeLeaf = leafWriter(dtype!, this.data);
+    }
+    const expected = this.rowDims;
+    const size = elementCount(expected);
+    if (!sameDims(dims, expected)) {
+      const own = tensorFromJson(value, this.type);
+      const ownSize = elementCount(own.dims);
+      if (ownSize !== size) throw invalidArgument(`Expecting tensor size: ${size} but got: ${ownSize}`);
+      throw invalidArgument(`Expecting shape ${shapeToString(expected)} but got: ${shapeToString(own.dims)}`);
+    }
+    const filler = new Filler(expected, dtype!, this.writeLeaf!, i * size);
+    filler.fill(value, 0);
+  }
+
+  finish(): Tensor {
+    return { dtype: this.type.dtype!, dims: [this.rows, ...this.rowDims!], data: this.data! };
+  }
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,368 @@
+// A JSON parser that reads what TF Serving's RapidJSON reads (kParseIterativeFlag |
+// kParseNanAndInfFlag | kParseStopWhenDoneFlag) and fails with RapidJSON's messages and byte
+// offsets. Iterative, so a deeply nested body cannot overflow the stack; trailing bytes after the
+// top-level value are ignored; a NUL byte ends the input, as in RapidJSON's string stream.
+import { JsonInt, type JsonObject, type JsonValue } from './value.ts';
+
+export class JsonParseError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly offset: number,
+  ) {
+    super(`${reason} at offset: ${offset}`);
+  }
+}
+
+const C_TAB = 9, C_LF = 10, C_CR = 13, C_SPACE = 32, C_QUOTE = 34, C_PLUS = 43, C_COMMA = 44,
+  C_MINUS = 45, C_DOT = 46, C_0 = 48, C_9 = 57, C_COLON = 58, C_E = 69, C_I = 73, C_N = 78,
+  C_LBRACKET = 91, C_BACKSLASH = 92, C_RBRACKET = 93, C_e = 101, C_f = 102, C_n = 110, C_t = 116,
+  C_LBRACE = 123, C_RBRACE = 125, C_a = 97, C_i = 105, C_y = 121;
+
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+  1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+// Integer literals 0..1023 are shared, so pixel-like integer arrays do not allocate per element.
+const SMALL_INTS: JsonInt[] = Array.from({ length: 1024 }, (_, i) => new JsonInt(i));
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+const MSG = {
+  empty: 'The document is empty.',
+  invalid: 'Invalid value.',
+  missName: 'Missing a name for object member.',
+  missColon: 'Missing a colon after a name of object member.',
+  missCommaBrace: "Missing a comma or '}' after an object member.",
+  missCommaBracket: "Missing a comma or ']' after an array element.",
+  badHex: 'Incorrect hex digit after \\u escape in string.',
+  badSurrogate: 'The surrogate pair in string is invalid.',
+  badEscape: 'Invalid escape character in string.',
+  missQuote: 'Missing a closing quotation mark in string.',
+  tooBig: 'Number too big to be stored in double.',
+  missFraction: 'Miss fraction part in number.',
+  missExponent: 'Miss exponent in number.',
+} as const;
+
+const ESCAPES: Record<number, string> = {
+  0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t',
+};
+
+/** Parses `text` (the request body decoded as UTF-8). Throws JsonParseError. */
+export function parseJson(text: string): JsonValue {
+  return new Parser(text).parse();
+}
+
+class Parser {
+  private i = 0;
+  private readonly end: number;
+
+  constructor(private readonly s: string) {
+    const nul = s.indexOf('\0');
+    this.end = nul < 0 ? s.length : nul;
+  }
+
+  parse(): JsonValue {
+    const stack: (JsonValue[] | JsonObject)[] = [];
+    const keys: string[] = [];
+    this.skipWs();
+    if (this.i >= this.end) this.fail(MSG.empty, this.i);
+    for (;;) {
+      // Expecting a value.
+      this.skipWs();
+      let value: JsonValue;
+      const c = this.peek();
+      if (c === C_LBRACE) {
+        this.i++;
+        this.skipWs();
+        if (this.peek() === C_RBRACE) {
+          this.i++;
+          value = new Map();
+        } else {
+          stack.push(new Map());
+          keys.push(this.memberName());
+          continue;
+        }
+      } else if (c === C_LBRACKET) {
+        this.i++;
+        this.skipWs();
+        if (this.peek() === C_RBRACKET) {
+          this.i++;
+          value = [];
+        } else {
+          stack.push([]);
+          continue;
+        }
+      } else if (c === C_QUOTE) {
+        value = this.string();
+      } else if (c === C_t) {
+        value = this.literal('true', true);
+      } else if (c === C_f) {
+        value = this.literal('false', false);
+      } else if (c === C_n) {
+        value = this.literal('null', null);
+      } else {
+        value = this.number();
+      }
+      // Attach the value to its container and close every container that ends here.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) return value; // stop when done: trailing bytes are ignored
+        this.skipWs();
+        const d = this.peek();
+        if (Array.isArray(top)) {
+          top.push(value);
+          if (d === C_COMMA) {
+            this.i++;
+            break;
+          }
+          if (d !== C_RBRACKET) this.fail(MSG.missCommaBracket, this.i);
+        } else {
+          const key = keys.pop()!;
+          if (!top.has(key)) top.set(key, value);
+          if (d === C_COMMA) {
+            this.i++;
+            this.skipWs();
+            keys.push(this.memberName());
+            break;
+          }
+          if (d !== C_RBRACE) this.fail(MSG.missCommaBrace, this.i);
+        }
+        this.i++;
+        value = stack.pop()!;
+      }
+    }
+  }
+
+  private peek(): number {
+    return this.i < this.end ? this.s.charCodeAt(this.i) : -1;
+  }
+
+  private skipWs(): void {
+    const s = this.s;
+    let i = this.i;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === C_SPACE || c === C_LF || c === C_CR || c === C_TAB) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  /** `"name"` then `:`; positioned on the opening quote. */
+  private memberName(): string {
+    if (this.peek() !== C_QUOTE) this.fail(MSG.missName, this.i);
+    const name = this.string();
+    this.skipWs();
+    if (this.peek() !== C_COLON) this.fail(MSG.missColon, this.i);
+    this.i++;
+    return name;
+  }
+
+  private literal<T extends JsonValue>(word: string, value: T): T {
+    // RapidJSON reports the offset of the first character that does not match.
+    for (let k = 0; k < word.length; k++) {
+      if (this.peek() !== word.charCodeAt(k)) this.fail(MSG.invalid, this.i);
+      this.i++;
+    }
+    return value;
+  }
+
+  private string(): string {
+    const s = this.s;
+    const start = ++this.i;
+    // Fast path: no escapes and no control characters.
+    let i = start;
+    for (; i < this.end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === C_QUOTE) {
+        this.i = i + 1;
+        return s.slice(start, i);
+      }
+      if (c === C_BACKSLASH || c < 0x20) break;
+    }
+    let out = s.slice(start, i);
+    for (;;) {
+      if (i >= this.end) this.fail(MSG.missQuote, i);
+      const c = s.charCodeAt(i);
+      if (c === C_QUOTE) {
+        this.i = i + 1;
+        return out;
+      }
+      if (c < 0x20) this.fail(MSG.badEscape, i);
+      if (c !== C_BACKSLASH) {
+        out += s[i];
+        i++;
+        continue;
+      }
+      const escapeAt = i;
+      const e = i + 1 < this.end ? s.charCodeAt(i + 1) : -1;
+      const simple = ESCAPES[e];
+      if (simple !== undefined) {
+        out += simple;
+        i += 2;
+      } else if (e === 0x75 /* u */) {
+        let code = this.hex4(i + 2, escapeAt);
+        i += 6;
+        if (code >= 0xd800 && code <= 0xdbff) {
+          if (s.charCodeAt(i) !== C_BACKSLASH || s.charCodeAt(i + 1) !== 0x75 || i + 1 >= this.end) {
+            this.fail(MSG.badSurrogate, escapeAt);
+          }
+          const low = this.hex4(i + 2, escapeAt);
+          if (low < 0xdc00 || low > 0xdfff) this.fail(MSG.badSurrogate, escapeAt);
+          i += 6;
+          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        }
+        out += String.fromCodePoint(code);
+      } else {
+        this.fail(MSG.badEscape, escapeAt);
+      }
+    }
+  }
+
+  private hex4(at: number, escapeAt: number): number {
+    let code = 0;
+    for (let k = 0; k < 4; k++) {
+      const c = at + k < this.end ? this.s.charCodeAt(at + k) : -1;
+      let v: number;
+      if (c >= C_0 && c <= C_9) v = c - C_0;
+      else if (c >= 65 && c <= 70) v = c - 55;
+      else if (c >= 97 && c <= 102) v = c - 87;
+      else return this.fail(MSG.badHex, escapeAt);
+      code = code * 16 + v;
+    }
+    return code;
+  }
+
+  private number(): number | JsonInt {
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    const end = this.end;
+    const minus = s.charCodeAt(i) === C_MINUS && i < end;
+    if (minus) i++;
+    let c = i < end ? s.charCodeAt(i) : -1;
+    if (c === C_N || c === C_I) {
+      this.i = i;
+      return this.nonFinite(minus);
+    }
+    if (c < C_0 || c > C_9) this.fail(MSG.invalid, i);
+    // Integer part. Up to 15 significant digits fit a double exactly (Clinger's fast path).
+    let mantissa = 0;
+    let digits = 0;
+    if (c === C_0) {
+      i++;
+    } else {
+      while (c >= C_0 && c <= C_9) {
+        mantissa = mantissa * 10 + (c - C_0);
+        digits++;
+        c = ++i < end ? s.charCodeAt(i) : -1;
+      }
+    }
+    c = i < end ? s.charCodeAt(i) : -1;
+    let isInt = true;
+    let exp10 = 0;
+    if (c === C_DOT) {
+      isInt = false;
+      c = ++i < end ? s.charCodeAt(i) : -1;
+      if (c < C_0 || c > C_9) this.fail(MSG.missFraction, i);
+      while (c >= C_0 && c <= C_9) {
+        if (digits > 0 || c !== C_0) {
+          mantissa = mantissa * 10 + (c - C_0);
+          digits++;
+        }
+        exp10--;
+        c = ++i < end ? s.charCodeAt(i) : -1;
+      }
+    }
+    if (c === C_e || c === C_E) {
+      isInt = false;
+      c = ++i < end ? s.charCodeAt(i) : -1;
+      let expMinus = false;
+      if (c === C_PLUS || c === C_MINUS) {
+        expMinus = c === C_MINUS;
+        c = ++i < end ? s.charCodeAt(i) : -1;
+      }
+      if (c < C_0 || c > C_9) this.fail(MSG.missExponent, i);
+      let e = 0;
+      while (c >= C_0 && c <= C_9) {
+        if (e < 1e8) e = e * 10 + (c - C_0);
+        c = ++i < end ? s.charCodeAt(i) : -1;
+      }
+      exp10 += expMinus ? -e : e;
+    }
+    this.i = i;
+    if (isInt) return this.integer(start, i, minus, mantissa, digits);
+    let value: number;
+    if (digits <= 15 && exp10 >= -22 && exp10 <= 22) {
+      value = exp10 < 0 ? mantissa / POW10[-exp10]! : mantissa * POW10[exp10]!;
+      if (minus) value = -value;
+    } else {
+      value = Number(s.slice(start, i));
+    }
+    if (!Number.isFinite(value)) this.fail(MSG.tooBig, start);
+    return value;
+  }
+
+  private integer(start: number, end: number, minus: boolean, mantissa: number, digits: number): JsonInt | number {
+    if (digits <= 15) {
+      if (!minus && mantissa < SMALL_INTS.length) return SMALL_INTS[mantissa]!;
+      return new JsonInt(minus ? -mantissa || 0 : mantissa);
+    }
+    const text = this.s.slice(start, end);
+    const big = BigInt(text);
+    // RapidJSON keeps integers in [-2^63, 2^64-1] exact and turns larger ones into doubles.
+    if (big < INT64_MIN || big > UINT64_MAX) {
+      const value = Number(text);
+      if (!Number.isFinite(value)) this.fail(MSG.tooBig, start);
+      return value;
+    }
+    const value = Number(big);
+    return Number.isSafeInteger(value) ? new JsonInt(value) : new JsonInt(value, big.toString());
+  }
+
+  /** `NaN`, `Inf`, `Infinity` after an optional minus; RapidJSON ignores the sign of NaN. */
+  private nonFinite(minus: boolean): number {
+    const s = this.s;
+    if (s.charCodeAt(this.i) === C_N) {
+      this.i++;
+      if (this.peek() === C_a) {
+        this.i++;
+        if (this.peek() === C_N) {
+          this.i++;
+          return NaN;
+        }
+      }
+      return this.fail(MSG.invalid, this.i);
+    }
+    this.i++; // 'I'
+    if (this.peek() !== C_n) this.fail(MSG.invalid, this.i);
+    this.i++;
+    if (this.peek() !== C_f) this.fail(MSG.invalid, this.i);
+    this.i++;
+    if (this.peek() === C_i) {
+      for (const ch of [C_i, C_n, C_i, C_t, C_y]) {
+        if (this.peek() !== ch) this.fail(MSG.invalid, this.i);
+        this.i++;
+      }
+    }
+    return minus ? -Infinity : Infinity;
+  }
+
+  /** Throws with RapidJSON's byte offset (the body was UTF-8, `at` counts UTF-16 code units). */
+  private fail(reason: string, at: number): never {
+    throw new JsonParseError(reason, utf8Length(this.s, Math.min(at, this.s.length)));
+  }
+}
+
+function utf8Length(s: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

@@ -1,0 +1,51 @@
+// :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
+// and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
+import type { Manager } from '../serving/manager.ts';
+import { DEFAULT_SIGNATURE, type Servable } from '../serving/servable.ts';
+import type { Tensor } from '../tensor/tensor.ts';
+import { predictInputsFromJson } from './codec/predict-request.ts';
+import { predictResponseBody } from './codec/predict-response.ts';
+import type { JsonObject } from './json/value.ts';
+import { invalidArgument, ServingError } from './status.ts';
+import type { VersionSelector } from './url-grammar.ts';
+
+export interface PredictResult {
+  readonly body: string;
+  readonly version: number;
+}
+
+export async function predict(
+  doc: JsonObject,
+  signatureName: string,
+  manager: Manager,
+  model: string,
+  selector: VersionSelector,
+  timeoutMs: number,
+): Promise<PredictResult> {
+  const servable = await manager.servable(model, selector);
+  const name = signatureName || DEFAULT_SIGNATURE;
+  const signature = servable.signatures.get(name);
+  if (signature === undefined) throw invalidArgument(`Serving signature name: "${name}" not found in signature def`);
+  if (signature.inputs.length === 0) {
+    throw invalidArgument(`Failed to get input map for signature: ${signatureName || 'DEFAULT'}`);
+  }
+  const { format, feeds } = predictInputsFromJson(doc, signature.inputs);
+  const outputs = await runWithDeadline(servable, feeds, timeoutMs);
+  return { body: predictResponseBody(format, outputs), version: servable.version };
+}
+
+async function runWithDeadline(servable: Servable, feeds: Map<string, Tensor>, timeoutMs: number): Promise<Map<string, Tensor>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ServingError('DEADLINE_EXCEEDED', 'Deadline Exceeded')), timeoutMs);
+  });
+  try {
+    return await Promise.race([servable.run(feeds), deadline]);
+  } catch (e) {
+    if (e instanceof ServingError) throw e;
+    // The runtime rejected the inputs (shape or type inside the graph): the client's to fix.
+    throw invalidArgument(e instanceof Error ? e.message : String(e));
+  } finally {
+    clearTimeout(timer);
+  }
+}

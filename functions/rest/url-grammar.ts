@@ -1,0 +1,77 @@
+// TF Serving's two REST URL regexes (model_servers/http_rest_api_util.cc), applied like RE2's
+// FullMatch to the raw `path?query`: the query is part of what must match, names and labels are
+// percent-decoded afterwards, and the verb is compared case-sensitively although the regex is not.
+import { invalidArgument, ServingError } from './status.ts';
+
+const PREDICT_URL =
+  /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?:(classify|regress|predict)$/i;
+const STATUS_URL = /^\/v1\/models(?:\/([^/:]+))?(?:\/versions\/(\d+)|\/labels\/([^/:]+))?(?:\/(metadata))?$/i;
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Which version of a model a request asks for: none (latest), a number, or a label. */
+export type VersionSelector =
+  | { readonly kind: 'latest' }
+  | { readonly kind: 'version'; readonly version: number }
+  | { readonly kind: 'label'; readonly label: string };
+
+export type RestCall =
+  | { readonly api: 'status' | 'metadata'; readonly model: string; readonly selector: VersionSelector }
+  | { readonly api: 'predict' | 'classify' | 'regress'; readonly model: string; readonly selector: VersionSelector };
+
+/** Matches `(?i)/v1/.*`: the prefix of everything TF Serving's REST handler answers. */
+export function isRestPath(pathAndQuery: string): boolean {
+  return pathAndQuery.length >= 4 && pathAndQuery.slice(0, 4).toLowerCase() === '/v1/';
+}
+
+/** Resolves a method and raw `path?query` to an API call, or throws TF Serving's 400. */
+export function parseRestCall(method: string, pathAndQuery: string): RestCall {
+  if (method === 'POST') {
+    const m = PREDICT_URL.exec(pathAndQuery);
+    const api = m?.[4];
+    if (m && (api === 'predict' || api === 'classify' || api === 'regress')) {
+      return { api, model: decodeName(m[1]!), selector: selector(m[2], m[3]) };
+    }
+  } else if (method === 'GET') {
+    const m = STATUS_URL.exec(pathAndQuery);
+    if (m) {
+      if (m[1] === undefined) throw invalidArgument('Missing model name in request.');
+      const api = m[4] === 'metadata' ? 'metadata' : 'status';
+      return { api, model: decodeName(m[1]), selector: selector(m[2], m[3]) };
+    }
+  }
+  throw malformed(method, pathAndQuery);
+}
+
+export function malformed(method: string, pathAndQuery: string): ServingError {
+  return invalidArgument(`Malformed request: ${method} ${pathAndQuery}`);
+}
+
+function selector(version: string | undefined, label: string | undefined): VersionSelector {
+  if (version !== undefined) {
+    const v = BigInt(version);
+    if (v > INT64_MAX) throw invalidArgument(`Failed to convert version: ${version} to numeric.`);
+    return { kind: 'version', version: Number(v) };
+  }
+  if (label !== undefined) return { kind: 'label', label: decodeName(label) };
+  return { kind: 'latest' };
+}
+
+const utf8 = new TextDecoder();
+
+/** curl_easy_unescape: every %XX becomes that byte, anything else (including `+`) stays. */
+export function decodeName(raw: string): string {
+  if (!raw.includes('%')) return raw;
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x25 && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(raw.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c < 0x80) {
+      bytes.push(c);
+    } else {
+      bytes.push(...new TextEncoder().encode(raw[i]!));
+    }
+  }
+  return utf8.decode(new Uint8Array(bytes));
+}

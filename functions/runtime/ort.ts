@@ -1,0 +1,66 @@
+// onnxruntime-web and onnxruntime-node share onnxruntime-common's API, so one adapter serves both:
+// the platform hands in the `ort` module it can load (DESIGN.md: functions/ imports nothing
+// platform-specific; the WASM build is portable, the native one is passed in by the Node adapter).
+import type * as OrtCommon from 'onnxruntime-common';
+import { isDType } from '../tensor/dtype.ts';
+import type { Tensor, TensorData } from '../tensor/tensor.ts';
+import type { InferenceBackend, InferenceSession, TensorSpec } from './backend.ts';
+
+export type OrtModule = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>;
+
+export function createOrtBackend(
+  ort: OrtModule,
+  name: string,
+  options: OrtCommon.InferenceSession.SessionOptions = {},
+): InferenceBackend {
+  return {
+    name,
+    async createSession(model) {
+      const session = await ort.InferenceSession.create(model, options);
+      return new OrtSession(ort, session);
+    },
+  };
+}
+
+class OrtSession implements InferenceSession {
+  readonly inputs: TensorSpec[];
+  readonly outputs: TensorSpec[];
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly session: OrtCommon.InferenceSession,
+  ) {
+    this.inputs = session.inputMetadata.map(toSpec);
+    this.outputs = session.outputMetadata.map(toSpec);
+  }
+
+  async run(feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, Tensor>> {
+    const ortFeeds: Record<string, OrtCommon.Tensor> = {};
+    for (const [name, t] of feeds) {
+      ortFeeds[name] = new this.ort.Tensor(t.dtype, t.data as never, t.dims as number[]);
+    }
+    const results = await this.session.run(ortFeeds);
+    const out = new Map<string, Tensor>();
+    for (const spec of this.outputs) {
+      const r = results[spec.name];
+      if (r === undefined) continue;
+      if (!isDType(r.type)) throw new Error(`Output ${spec.name} has unsupported type ${r.type}`);
+      out.set(spec.name, { dtype: r.type, dims: r.dims, data: r.data as TensorData });
+    }
+    return out;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+function toSpec(meta: OrtCommon.InferenceSession.ValueMetadata): TensorSpec {
+  if (!meta.isTensor) return { name: meta.name, dtype: undefined, runtimeType: 'non-tensor', dims: undefined };
+  return {
+    name: meta.name,
+    dtype: isDType(meta.type) ? meta.type : undefined,
+    runtimeType: meta.type,
+    dims: meta.shape.length === 0 && meta.type === undefined ? undefined : meta.shape,
+  };
+}
