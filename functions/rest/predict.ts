@@ -34,13 +34,21 @@ export async function predict(
   return { body: predictResponseBody(format, outputs), version: servable.version };
 }
 
+/**
+ * TF Serving's RunOptions.timeout_in_ms. An asynchronous run loses the race against the timer; a
+ * run that blocks the thread (native onnxruntime) cannot be pre-empted, so its overrun is caught
+ * when it returns: either way the client gets TF Serving's 504, never a late 200.
+ */
 async function runWithDeadline(servable: Servable, feeds: Map<string, Tensor>, timeoutMs: number): Promise<Map<string, Tensor>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ServingError('DEADLINE_EXCEEDED', 'Deadline Exceeded')), timeoutMs);
+    timer = setTimeout(() => reject(deadlineExceeded()), timeoutMs);
   });
+  const started = performance.now();
   try {
-    return await Promise.race([servable.run(feeds), deadline]);
+    const outputs = await Promise.race([servable.run(feeds), deadline]);
+    if (performance.now() - started > timeoutMs) throw deadlineExceeded();
+    return outputs;
   } catch (e) {
     if (e instanceof ServingError) throw e;
     // The runtime rejected the inputs (shape or type inside the graph): the client's to fix.
@@ -49,3 +57,5 @@ async function runWithDeadline(servable: Servable, feeds: Map<string, Tensor>, t
     clearTimeout(timer);
   }
 }
+
+const deadlineExceeded = () => new ServingError('DEADLINE_EXCEEDED', 'Deadline Exceeded');
