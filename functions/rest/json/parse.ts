@@ -24,6 +24,7 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
 // Integer literals 0..1023 are shared, so pixel-like integer arrays do not allocate per element.
 const SMALL_INTS: JsonInt[] = Array.from({ length: 1024 }, (_, i) => new JsonInt(i));
 const INT64_MIN = -(2n ** 63n);
+const TWO_53 = 2 ** 53;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 const MSG = {
@@ -54,10 +55,14 @@ export function parseJson(text: string): JsonValue {
 class Parser {
   private i = 0;
   private readonly end: number;
+  private readonly s: string;
 
-  constructor(private readonly s: string) {
-    const nul = s.indexOf('\0');
-    this.end = nul < 0 ? s.length : nul;
+  constructor(text: string) {
+    // A NUL ends the input; cutting there lets hot loops read past the end (charCodeAt → NaN,
+    // which fails every comparison) instead of checking bounds per character.
+    const nul = text.indexOf('\0');
+    this.s = nul < 0 ? text : text.slice(0, nul);
+    this.end = this.s.length;
   }
 
   parse(): JsonValue {
@@ -108,12 +113,17 @@ class Parser {
         if (top === undefined) return value; // stop when done: trailing bytes are ignored
         this.skipWs();
         const d = this.peek();
+        if (d === C_COMMA && Array.isArray(top)) {
+          top.push(value);
+          this.i++;
+          if (!this.numberRun(top)) break; // a non-number element follows: parse it generically
+          if (this.peek() !== C_RBRACKET) this.fail(MSG.missCommaBracket, this.i);
+          this.i++;
+          value = stack.pop()!;
+          continue;
+        }
         if (Array.isArray(top)) {
           top.push(value);
-          if (d === C_COMMA) {
-            this.i++;
-            break;
-          }
           if (d !== C_RBRACKET) this.fail(MSG.missCommaBracket, this.i);
         } else {
           const key = keys.pop()!;
@@ -129,6 +139,24 @@ class Parser {
         this.i++;
         value = stack.pop()!;
       }
+    }
+  }
+
+  /**
+   * The hot path of every predict body: after a comma in an array, reads `number, number, …`
+   * straight into the array. Returns false, positioned on the element, when the next element is
+   * not a number; true, positioned on what follows the run (`]` when well formed), otherwise.
+   */
+  private numberRun(into: JsonValue[]): boolean {
+    const s = this.s;
+    for (;;) {
+      this.skipWs();
+      const c = s.charCodeAt(this.i);
+      if (!((c >= C_0 && c <= C_9) || c === C_MINUS)) return false;
+      into.push(this.number());
+      this.skipWs();
+      if (s.charCodeAt(this.i) !== C_COMMA) return true;
+      this.i++;
     }
   }
 
@@ -233,66 +261,61 @@ class Parser {
   }
 
   private number(): number | JsonInt {
+    // Reads past the end see NaN, which fails every digit test (see the constructor).
     const s = this.s;
     const start = this.i;
     let i = start;
-    const end = this.end;
-    const minus = s.charCodeAt(i) === C_MINUS && i < end;
+    const minus = s.charCodeAt(i) === C_MINUS;
     if (minus) i++;
-    let c = i < end ? s.charCodeAt(i) : -1;
+    let c = s.charCodeAt(i);
     if (c === C_N || c === C_I) {
       this.i = i;
       return this.nonFinite(minus);
     }
-    if (c < C_0 || c > C_9) this.fail(MSG.invalid, i);
-    // Integer part. Up to 15 significant digits fit a double exactly (Clinger's fast path).
+    if (!(c >= C_0 && c <= C_9)) this.fail(MSG.invalid, i);
+    // The mantissa stays exact while below 2^53 (Clinger's fast path); past that, Number() parses.
     let mantissa = 0;
-    let digits = 0;
     if (c === C_0) {
-      i++;
+      c = s.charCodeAt(++i);
     } else {
       while (c >= C_0 && c <= C_9) {
         mantissa = mantissa * 10 + (c - C_0);
-        digits++;
-        c = ++i < end ? s.charCodeAt(i) : -1;
+        c = s.charCodeAt(++i);
       }
     }
-    c = i < end ? s.charCodeAt(i) : -1;
     let isInt = true;
     let exp10 = 0;
     if (c === C_DOT) {
       isInt = false;
-      c = ++i < end ? s.charCodeAt(i) : -1;
-      if (c < C_0 || c > C_9) this.fail(MSG.missFraction, i);
+      c = s.charCodeAt(++i);
+      if (!(c >= C_0 && c <= C_9)) this.fail(MSG.missFraction, i);
       while (c >= C_0 && c <= C_9) {
-        if (digits > 0 || c !== C_0) {
-          mantissa = mantissa * 10 + (c - C_0);
-          digits++;
-        }
+        mantissa = mantissa * 10 + (c - C_0);
         exp10--;
-        c = ++i < end ? s.charCodeAt(i) : -1;
+        c = s.charCodeAt(++i);
       }
     }
     if (c === C_e || c === C_E) {
       isInt = false;
-      c = ++i < end ? s.charCodeAt(i) : -1;
+      c = s.charCodeAt(++i);
       let expMinus = false;
       if (c === C_PLUS || c === C_MINUS) {
         expMinus = c === C_MINUS;
-        c = ++i < end ? s.charCodeAt(i) : -1;
+        c = s.charCodeAt(++i);
       }
-      if (c < C_0 || c > C_9) this.fail(MSG.missExponent, i);
+      if (!(c >= C_0 && c <= C_9)) this.fail(MSG.missExponent, i);
       let e = 0;
       while (c >= C_0 && c <= C_9) {
         if (e < 1e8) e = e * 10 + (c - C_0);
-        c = ++i < end ? s.charCodeAt(i) : -1;
+        c = s.charCodeAt(++i);
       }
       exp10 += expMinus ? -e : e;
     }
     this.i = i;
-    if (isInt) return this.integer(start, i, minus, mantissa, digits);
+    if (isInt) return this.integer(start, i, minus, mantissa);
     let value: number;
-    if (digits <= 15 && exp10 >= -22 && exp10 <= 22) {
+    if (mantissa < TWO_53 && exp10 >= -22 && exp10 <= 22) {
+      // Both operands exact, so IEEE division/multiplication rounds correctly.
       value = exp10 < 0 ? mantissa / POW10[-exp10]! : mantissa * POW10[exp10]!;
       if (minus) value = -value;
     } else {
@@ -302,8 +325,8 @@ class Parser {
     return value;
   }
 
-  private integer(start: number, end: number, minus: boolean, mantissa: number, digits: number): JsonInt | number {
-    if (digits <= 15) {
+  private integer(start: number, end: number, minus: boolean, mantissa: number): JsonInt | number {
+    if (mantissa < TWO_53) {
       if (!minus && mantissa < SMALL_INTS.length) return SMALL_INTS[mantissa]!;
       return new JsonInt(minus ? -mantissa || 0 : mantissa);
     }

@@ -1,0 +1,70 @@
+// (c) HTTP throughput and latency: edgeserve's Node server against the bare baseline, each in
+// its own process, driven by the same keep-alive load generator (autocannon) in alternation.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { mnistSamples } from '../test/fixtures/example-models.ts';
+import { median, pythonStyleRows } from './stats.ts';
+
+interface Running {
+  url: string;
+  child: ChildProcess;
+}
+
+function startServer(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as { event?: string; url?: string };
+        if (msg.event === 'server_listening' && msg.url) resolve({ url: msg.url, child });
+      } catch {
+        /* not a log line */
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+async function load(url: string, body: string, connections: number, seconds: number) {
+  const result = await autocannon({
+    url: `${url}/v1/models/mnist:predict`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration: seconds,
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+export async function benchHttp(repository: string, rounds = 3, seconds = 3) {
+  const edgeserve = await startServer(['adapters/node/cli.ts', '--model_base_path', repository, '--rest_api_port', '0']);
+  const bare = await startServer([join('bench', 'bare-server.ts'), join(repository, 'mnist/1/model.onnx')]);
+  const body = pythonStyleRows(mnistSamples(1).images);
+  try {
+    const rows = [];
+    for (const connections of [1, 16]) {
+      const samples = { edgeserve: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[] };
+      await load(edgeserve.url, body, connections, 1); // warm-up
+      await load(bare.url, body, connections, 1);
+      for (let r = 0; r < rounds; r++) {
+        samples.edgeserve.push(await load(edgeserve.url, body, connections, seconds));
+        samples.bare.push(await load(bare.url, body, connections, seconds));
+      }
+      const summary = (s: typeof samples.bare) => ({
+        rps: median(s.map((x) => x.rps)),
+        p50: median(s.map((x) => x.p50)),
+        p99: median(s.map((x) => x.p99)),
+      });
+      rows.push({ connections, edgeserve: summary(samples.edgeserve), bare: summary(samples.bare) });
+    }
+    return rows;
+  } finally {
+    edgeserve.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,57 @@
+// `npm run bench`: every target of the core issue, each measured against its baseline in the
+// same run, printed as one table of ratios. Medians of interleaved samples; no timing asserts.
+import { DEFAULT_OUT, repositoryComplete, writeExampleRepository } from '../scripts/build-example-models.ts';
+import { benchCodec } from './codec.ts';
+import { benchHttp } from './http.ts';
+import { benchInProcess } from './in-process.ts';
+
+if (!repositoryComplete(DEFAULT_OUT)) await writeExampleRepository(DEFAULT_OUT);
+
+interface Row {
+  what: string;
+  edgeserve: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  met: boolean;
+}
+const rows: Row[] = [];
+const f = (n: number, digits = 1) => n.toFixed(digits);
+
+console.error('codec …');
+const codec = await benchCodec();
+const codecRatio = codec.oursUs / codec.jsonParseUs;
+rows.push({
+  what: `codec: parse+convert 32×784 body (${(codec.bodyBytes / 1024).toFixed(0)} KiB) vs JSON.parse`,
+  edgeserve: `${f(codec.oursUs, 0)} µs`, baseline: `${f(codec.jsonParseUs, 0)} µs`,
+  ratio: `${f(codecRatio, 2)}×`, target: '≤ 2.00×', met: codecRatio <= 2,
+});
+
+console.error('in-process …');
+const inProcess = await benchInProcess(DEFAULT_OUT);
+const overhead = inProcess.appUs - inProcess.runUs;
+rows.push({
+  what: 'in-process predict (mnist, 1 row): app vs session.run',
+  edgeserve: `${f(inProcess.appUs)} µs`, baseline: `${f(inProcess.runUs)} µs`,
+  ratio: `+${f(overhead)} µs`, target: '≤ +50 µs p50', met: overhead <= 50,
+});
+
+console.error('http …');
+for (const r of await benchHttp(DEFAULT_OUT)) {
+  const ratio = r.edgeserve.rps / r.bare.rps;
+  rows.push({
+    what: `HTTP c=${r.connections}: req/s (p50/p99 ms) vs bare node:http`,
+    edgeserve: `${f(r.edgeserve.rps, 0)} (${r.edgeserve.p50}/${r.edgeserve.p99})`,
+    baseline: `${f(r.bare.rps, 0)} (${r.bare.p50}/${r.bare.p99})`,
+    ratio: `${f(ratio, 2)}×`, target: '≥ 0.85×', met: ratio >= 0.85,
+  });
+}
+
+const header: Row = { what: 'benchmark', edgeserve: 'edgeserve', baseline: 'baseline', ratio: 'ratio', target: 'target', met: true };
+const cols = ['what', 'edgeserve', 'baseline', 'ratio', 'target'] as const;
+const widths = cols.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
+const line = (r: Row, mark: string) => `| ${cols.map((c, i) => r[c].padEnd(widths[i]!)).join(' | ')} | ${mark.padEnd(4)} |`;
+console.log(line(header, 'met'));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|------|`);
+for (const r of rows) console.log(line(r, r.met ? 'yes' : 'NO'));
+console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} cores; medians of interleaved runs`);
