@@ -1,5 +1,7 @@
-// (b) In-process overhead: a predict through the whole app (Request in, Response text out) against
-// session.run on the same ort-node session shape, same model, same one-row input.
+// (b) In-process overhead: a predict through the whole REST layer against session.run on the same
+// model and input. `handle` is what the Node server calls (raw body in, JSON text out); the hono
+// app is the Workers/Lambda path (Fetch Request in, Response text out), which on Node 20 also pays
+// for undici's Request/Response objects.
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,31 +9,62 @@ import { createNodeBackend } from '../adapters/node/ort-backends.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { createEdgeserve } from '../functions/app.ts';
 import { silentLogger } from '../functions/log.ts';
+import type { RestRequest } from '../functions/rest/exchange.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 import { interleave, median, pythonStyleRows } from './stats.ts';
 
-export async function benchInProcess(repository: string) {
-  const { app, manager } = createEdgeserve({
+export interface OverheadCase {
+  readonly label: string;
+  readonly model: string;
+  readonly body: string;
+  readonly feeds: () => Record<string, ort.Tensor>;
+}
+
+export function overheadCases(): OverheadCase[] {
+  const image = mnistSamples(1).images[0]!;
+  return [
+    {
+      label: 'half_plus_two, 3 floats',
+      model: 'half_plus_two',
+      body: '{"instances": [1.0, 2.0, 5.0]}',
+      feeds: () => ({ x: new ort.Tensor('float32', new Float32Array([1, 2, 5]), [3]) }),
+    },
+    {
+      label: 'mnist, 1×784 floats',
+      model: 'mnist',
+      body: pythonStyleRows([image]),
+      feeds: () => ({ image: new ort.Tensor('float32', image, [1, 784]) }),
+    },
+  ];
+}
+
+export async function benchInProcess(repository: string, c: OverheadCase) {
+  const { app, handle, manager } = createEdgeserve({
     store: new FileSystemStore(repository),
     backend: await createNodeBackend('ort-node'),
     logger: silentLogger,
   });
-  await manager.loadAll();
-  const image = mnistSamples(1).images[0]!;
-  const body = pythonStyleRows([image]);
-  const session = await ort.InferenceSession.create(await readFile(join(repository, 'mnist/1/model.onnx')), {
+  const version = (await manager.servable(c.model, { kind: 'latest' })).version;
+  const session = await ort.InferenceSession.create(await readFile(join(repository, c.model, String(version), 'model.onnx')), {
     executionProviders: ['cpu'],
   });
-  const { a: viaApp, b: direct } = await interleave(
-    async () => {
-      const res = await app.fetch(new Request('http://edgeserve/v1/models/mnist:predict', { method: 'POST', body }));
-      if (res.status !== 200) throw new Error(await res.text());
-      await res.text();
-    },
-    () => session.run({ image: new ort.Tensor('float32', image, [1, 784]) }),
-    3000,
-  );
+  const path = `/v1/models/${c.model}:predict`;
+  const bytes = new TextEncoder().encode(c.body);
+  const request: RestRequest = { method: 'POST', pathAndQuery: path, header: () => null, readBody: async () => bytes };
+  const run = () => session.run(c.feeds());
+  const handled = await interleave(async () => {
+    const res = await handle(request);
+    if (res.status !== 200) throw new Error(res.body ?? '');
+  }, run, 3000);
+  const fetched = await interleave(async () => {
+    const res = await app.fetch(new Request(`http://edgeserve${path}`, { method: 'POST', body: c.body }));
+    if (res.status !== 200) throw new Error(await res.text());
+    await res.text();
+  }, run, 3000);
   await session.release();
   await manager.close();
-  return { appUs: median(viaApp), runUs: median(direct) };
+  return {
+    handle: { appUs: median(handled.a), runUs: median(handled.b) },
+    fetch: { appUs: median(fetched.a), runUs: median(fetched.b) },
+  };
 }

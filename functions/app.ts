@@ -2,7 +2,8 @@
 // dependencies (store, backend, logger) and hand them in; nothing here is platform-specific.
 import { Hono } from 'hono';
 import { consoleLogger, type Logger } from './log.ts';
-import { createRestHandler, DEFAULT_REST_OPTIONS } from './rest/handler.ts';
+import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
+import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './rest/handler.ts';
 import type { InferenceBackend } from './runtime/backend.ts';
 import { Loader } from './serving/loader.ts';
 import { Manager } from './serving/manager.ts';
@@ -19,7 +20,10 @@ export interface EdgeserveOptions {
 }
 
 export interface Edgeserve {
+  /** The Fetch-API app (Workers, Lambda through hono's adapter, tests). */
   readonly app: Hono;
+  /** The same handler without Fetch objects, for adapters that can skip them (Node). */
+  readonly handle: RestHandler;
   readonly manager: Manager;
 }
 
@@ -40,6 +44,6 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const app = new Hono();
   // TF Serving's URL grammar (case-insensitive, `name:verb` segments, raw query) is not expressible
   // as hono routes, so one route takes everything and the REST layer matches as upstream does.
-  app.all('*', (c) => handle(c.req.raw));
-  return { app, manager };
+  app.all('*', async (c) => toFetchResponse(await handle(fromFetchRequest(c.req.raw))));
+  return { app, handle, manager };
 }

@@ -2,7 +2,8 @@
 // and Node. Bad input of any kind ends here as TF Serving's status code and `{"error": …}` body.
 import type { Logger } from '../log.ts';
 import type { Manager } from '../serving/manager.ts';
-import { BodyTooLargeError, readBodyText } from './body.ts';
+import { readBodyText } from './body.ts';
+import { BodyTooLargeError, type RestRequest, type RestResponse } from './exchange.ts';
 import { classifyOrRegress } from './classify-regress.ts';
 import { documentError } from './codec/predict-request.ts';
 import { JsonParseError, parseJson } from './json/parse.ts';
@@ -29,13 +30,14 @@ export const DEFAULT_REST_OPTIONS = { cors: false, maxBodyBytes: 32 * 1024 * 102
 /** The methods libevent accepts; any other gets its 501 page. */
 const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
 
-export function createRestHandler(options: RestOptions): (request: Request) => Promise<Response> {
+export type RestHandler = (request: RestRequest) => Promise<RestResponse>;
+
+export function createRestHandler(options: RestOptions): RestHandler {
   return async (request) => {
-    const { method } = request;
-    const path = rawPathAndQuery(request.url);
+    const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
     if (!isRestPath(path)) return libeventErrorPage(404);
-    if (method === 'OPTIONS') return preflightResponse(request.headers.get('origin'), options);
+    if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
     try {
       return await dispatch(request, method, path, options);
     } catch (e) {
@@ -47,7 +49,7 @@ export function createRestHandler(options: RestOptions): (request: Request) => P
   };
 }
 
-async function dispatch(request: Request, method: string, path: string, options: RestOptions): Promise<Response> {
+async function dispatch(request: RestRequest, method: string, path: string, options: RestOptions): Promise<RestResponse> {
   const { manager } = options;
   const call = parseRestCall(method, path);
   switch (call.api) {
@@ -69,7 +71,7 @@ async function dispatch(request: Request, method: string, path: string, options:
 }
 
 /** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
-async function readRequestDocument(request: Request, limit: number): Promise<{ doc: JsonObject; signatureName: string }> {
+async function readRequestDocument(request: RestRequest, limit: number): Promise<{ doc: JsonObject; signatureName: string }> {
   const text = await readBodyText(request, limit);
   if (text.length === 0) throw invalidArgument('JSON Parse error: The document is empty');
   let doc;
@@ -85,12 +87,4 @@ async function readRequestDocument(request: Request, limit: number): Promise<{ d
     throw documentError(doc, "not formatted correctly. 'signature_name' key must be a string value.");
   }
   return { doc, signatureName };
-}
-
-/** The request target as sent: path and query, not decoded (TF Serving matches on that). */
-function rawPathAndQuery(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start < 0) return '/';
-  const hash = url.indexOf('#', start);
-  return hash < 0 ? url.slice(start) : url.slice(start, hash);
 }

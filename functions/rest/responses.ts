@@ -1,4 +1,5 @@
 // Every response shape the REST surface produces, in one place, so headers stay consistent.
+import type { RestResponse } from './exchange.ts';
 import { PrettyWriter } from './json/pretty-writer.ts';
 import type { ServingError } from './status.ts';
 
@@ -13,10 +14,10 @@ export interface ResponseOptions {
   readonly cors: boolean;
 }
 
-export function jsonResponse(status: number, body: string, options: ResponseOptions, extra?: Record<string, string>): Response {
+export function jsonResponse(status: number, body: string, options: ResponseOptions, extra?: Record<string, string>): RestResponse {
   const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, ...extra };
   if (options.cors) Object.assign(headers, CORS_HEADERS);
-  return new Response(body, { status, headers });
+  return { status, headers, body };
 }
 
 /** `{"error": …}` exactly as TF Serving's MakeJsonFromStatus writes it. */
@@ -29,20 +30,20 @@ export function errorBody(message: string): string {
   return w.toString();
 }
 
-export function errorResponse(error: ServingError, options: ResponseOptions): Response {
+export function errorResponse(error: ServingError, options: ResponseOptions): RestResponse {
   return jsonResponse(error.httpStatus, errorBody(error.message), options);
 }
 
 /** CORS preflight (http_server.cc): answered before the handler; 200 only with an http(s) Origin. */
-export function preflightResponse(origin: string | null, options: ResponseOptions): Response {
+export function preflightResponse(origin: string | null, options: ResponseOptions): RestResponse {
   const headers = options.cors ? { ...CORS_HEADERS } : {};
   const ok = origin !== null && /https?:\/\//.test(origin);
-  return new Response(null, { status: ok ? 200 : 400, headers });
+  return { status: ok ? 200 : 400, headers, body: null };
 }
 
 /** libevent's built-in error pages, which TF Serving returns outside `/v1/`. */
-export function libeventErrorPage(status: 404 | 501): Response {
+export function libeventErrorPage(status: 404 | 501): RestResponse {
   const reason = status === 404 ? 'Not Found' : 'Not Implemented';
   const html = `<HTML><HEAD>\n<TITLE>${status} ${reason}</TITLE>\n</HEAD><BODY>\n<H1>${reason}</H1>\n</BODY></HTML>\n`;
-  return new Response(html, { status, headers: { 'Content-Type': 'text/html' } });
+  return { status, headers: { 'Content-Type': 'text/html' }, body: html };
 }

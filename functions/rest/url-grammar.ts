@@ -70,7 +70,10 @@ export function decodeName(raw: string): string {
     } else if (c < 0x80) {
       bytes.push(c);
     } else {
-      bytes.push(...new TextEncoder().encode(raw[i]!));
+      // A whole code point: encoding half of a surrogate pair alone would give U+FFFD.
+      const cp = raw.codePointAt(i)!;
+      bytes.push(...new TextEncoder().encode(String.fromCodePoint(cp)));
+      if (cp > 0xffff) i++;
     }
   }
   return utf8.decode(new Uint8Array(bytes));

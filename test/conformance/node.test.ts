@@ -12,3 +12,15 @@ for (const backendName of ['ort-node', 'ort-web'] as const) {
   afterAll(() => server.close());
   defineConformanceSuite(`Node server (${backendName})`, () => (path, init) => fetch(server.url + path, init));
 }
+
+// The Fetch-API app that Workers and Lambda run, called in-process.
+{
+  let server: NodeServer;
+  beforeAll(async () => {
+    server = await startTestServer({ port: 0 });
+  });
+  afterAll(() => server.close());
+  defineConformanceSuite('hono app (Fetch API, in-process)', () => (path, init) =>
+    Promise.resolve(server.app.fetch(new Request(`http://edgeserve${path}`, init))),
+  );
+}

@@ -38,7 +38,9 @@ const isNamedObject = (v: JsonValue): v is JsonObject => v instanceof Map && b64
 
 function rowFeeds(instances: JsonValue[], inputs: readonly TensorSpec[]): Map<string, Tensor> {
   const first = instances[0]!;
-  if (!(first instanceof Map) && inputs.length > 1) {
+  // A b64 object is a value here (contract §5.2): it cannot name the inputs of a multi-input
+  // signature, and letting it through left the other inputs without rows.
+  if (!isNamedObject(first) && inputs.length > 1) {
     throw invalidArgument(
       'instances is a plain list, but expecting list of objects as multiple input tensors required as per tensorinfo_map',
     );

@@ -20,16 +20,20 @@ export function jsonDebugString(value: JsonValue): string {
   return text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}...` : text;
 }
 
-/** Returns false where RapidJSON's writer would abort (a non-finite double). */
+/** Returns false where RapidJSON's writer would abort (a non-finite double), or past the echo limit. */
 function write(w: PrettyWriter, value: JsonValue): boolean {
+  // Whatever follows would be cut off anyway; stopping here also bounds the recursion, so a deeply
+  // nested document (the parser takes 500k levels) cannot overflow the stack.
+  if (w.toString().length > MAX_ECHO_CHARS) return false;
   if (value === null) w.raw('null');
   else if (value === true) w.raw('true');
   else if (value === false) w.raw('false');
   else if (typeof value === 'string') w.string(value);
   else if (typeof value === 'number') {
     const text = rapidJsonDouble(value);
+    // PrettyWriter::Double writes the separator (PrettyPrefix) before WriteDouble refuses the value.
+    w.raw(text ?? '');
     if (text === undefined) return false;
-    w.raw(text);
   } else if (value instanceof JsonInt) w.raw(value.toString());
   else if (Array.isArray(value)) {
     w.startArray();

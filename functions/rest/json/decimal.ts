@@ -3,7 +3,7 @@
 /** C's `%.{precision}g`. */
 export function formatG(v: number, precision: number): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const exp = v.toExponential(precision - 1);
+  const exp = toExponentialHalfEven(v, precision - 1);
   const e = exp.indexOf('e');
   const x = Number(exp.slice(e + 1));
   const negative = v < 0;
@@ -18,6 +18,28 @@ export function formatG(v: number, precision: number): string {
   const whole = digits.slice(0, x + 1);
   const fraction = digits.slice(x + 1);
   return sign + (fraction ? trimFraction(`${whole}.${fraction}`) : whole);
+}
+
+/**
+ * `v.toExponential(fractionDigits)`, except that an exact tie goes to the even digit as printf (and
+ * absl) round it, where toExponential goes away from zero: 1234567.125 at 9 digits is 1234567.12.
+ */
+function toExponentialHalfEven(v: number, fractionDigits: number): string {
+  const rounded = v.toExponential(fractionDigits);
+  // A tie has fractionDigits + 2 significant digits, so 5^j < 10^(fractionDigits + 2) for the
+  // 2^-j it is a multiple of, and it is an odd integer if it is one: other values are no tie.
+  const j = Math.floor(((fractionDigits + 2) * Math.LN10) / Math.log(5));
+  if (!(Math.abs(v) < 2 ** 53) || !Number.isInteger(v * 2 ** j)) return rounded;
+  // v = n / 2^j with |v| < 2^53 has at most 16 + j significant digits: this shows all of them.
+  const exact = v.toExponential(16 + j);
+  const e = exact.indexOf('e');
+  const sign = v < 0 ? '-' : '';
+  const digits = exact[sign.length] + exact.slice(sign.length + 2, e);
+  const kept = fractionDigits + 1;
+  if (digits[kept] !== '5' || !/^0*$/.test(digits.slice(kept + 1))) return rounded; // no tie
+  if ((digits.charCodeAt(kept - 1) - 48) % 2 === 1) return rounded; // odd: away is to even
+  const fraction = digits.slice(1, kept);
+  return `${sign}${digits[0]}${fraction ? `.${fraction}` : ''}${exact.slice(e)}`;
 }
 
 function trimFraction(s: string): string {

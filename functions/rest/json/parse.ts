@@ -70,6 +70,12 @@ class Parser {
     const keys: string[] = [];
     this.skipWs();
     if (this.i >= this.end) this.fail(MSG.empty, this.i);
+    // RapidJSON's iterative parser has no transition from its start state on `]`, `}`, `,` or `:`
+    // and reports the start state's error for them.
+    const first = this.peek();
+    if (first === C_RBRACKET || first === C_RBRACE || first === C_COMMA || first === C_COLON) {
+      this.fail(MSG.empty, this.i);
+    }
     for (;;) {
       // Expecting a value.
       this.skipWs();

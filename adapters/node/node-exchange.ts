@@ -1,0 +1,67 @@
+// node:http message ⇄ the REST layer's request/response, without building Fetch objects.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
+
+export interface NodeRestRequest extends RestRequest {
+  /** True when the body was refused before it was read to the end. */
+  readonly abandonedBody: boolean;
+}
+
+export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
+  let abandoned = false;
+  return {
+    method: req.method ?? 'GET',
+    pathAndQuery: req.url ?? '/',
+    get abandonedBody() {
+      return abandoned;
+    },
+    header(name) {
+      const v = req.headers[name];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+    },
+    readBody(limit) {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (declared > limit) {
+        abandoned = true;
+        return Promise.reject(new BodyTooLargeError(limit));
+      }
+      return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const cleanup = () => {
+          req.off('data', onData);
+          req.off('end', onEnd);
+          req.off('error', onError);
+        };
+        const onData = (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) {
+            cleanup();
+            abandoned = true;
+            reject(new BodyTooLargeError(limit));
+          } else chunks.push(chunk);
+        };
+        const onEnd = () => {
+          cleanup();
+          resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+        };
+        const onError = (e: Error) => {
+          cleanup();
+          reject(e);
+        };
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+      });
+    },
+  };
+}
+
+export function writeResponse(res: ServerResponse, response: RestResponse, request: NodeRestRequest): void {
+  const headers: Record<string, string | number> = { ...response.headers };
+  if (response.body !== null) headers['Content-Length'] = Buffer.byteLength(response.body);
+  // A refused body is never read: close rather than drain it to keep the connection.
+  if (request.abandonedBody) headers.Connection = 'close';
+  res.writeHead(response.status, headers);
+  res.end(response.body ?? undefined);
+}
