@@ -2,6 +2,7 @@
 // kParseNanAndInfFlag | kParseStopWhenDoneFlag) and fails with RapidJSON's messages and byte
 // offsets. Iterative, so a deeply nested body cannot overflow the stack; trailing bytes after the
 // top-level value are ignored; a NUL byte ends the input, as in RapidJSON's string stream.
+import { longDecimalToDouble } from './decimal-to-double.ts';
 import { JsonInt, type JsonObject, type JsonValue } from './value.ts';
 
 export class JsonParseError extends Error {
@@ -24,7 +25,8 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
 // Integer literals 0..1023 are shared, so pixel-like integer arrays do not allocate per element.
 const SMALL_INTS: JsonInt[] = Array.from({ length: 1024 }, (_, i) => new JsonInt(i));
 const INT64_MIN = -(2n ** 63n);
-const TWO_53 = 2 ** 53;
+// Below this, mantissa·10 + 9 stays under 2^53, so accumulating one more digit is exact.
+const MANTISSA_LIMIT = 9e14;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 const MSG = {
@@ -279,13 +281,19 @@ class Parser {
       return this.nonFinite(minus);
     }
     if (!(c >= C_0 && c <= C_9)) this.fail(MSG.invalid, i);
-    // The mantissa stays exact while below 2^53 (Clinger's fast path); past that, Number() parses.
+    // Digits go into `mantissa` while it stays exact (< 2^53), then up to four more into `low`.
     let mantissa = 0;
+    let low = 0;
+    let lowDigits = 0;
     if (c === C_0) {
       c = s.charCodeAt(++i);
     } else {
       while (c >= C_0 && c <= C_9) {
-        mantissa = mantissa * 10 + (c - C_0);
+        if (mantissa < MANTISSA_LIMIT) mantissa = mantissa * 10 + (c - C_0);
+        else {
+          low = low * 10 + (c - C_0);
+          lowDigits++;
+        }
         c = s.charCodeAt(++i);
       }
     }
@@ -296,7 +304,11 @@ class Parser {
       c = s.charCodeAt(++i);
       if (!(c >= C_0 && c <= C_9)) this.fail(MSG.missFraction, i);
       while (c >= C_0 && c <= C_9) {
-        mantissa = mantissa * 10 + (c - C_0);
+        if (mantissa < MANTISSA_LIMIT) mantissa = mantissa * 10 + (c - C_0);
+        else {
+          low = low * 10 + (c - C_0);
+          lowDigits++;
+        }
         exp10--;
         c = s.charCodeAt(++i);
       }
@@ -318,21 +330,24 @@ class Parser {
       exp10 += expMinus ? -e : e;
     }
     this.i = i;
-    if (isInt) return this.integer(start, i, minus, mantissa);
-    let value: number;
-    if (mantissa < TWO_53 && exp10 >= -22 && exp10 <= 22) {
-      // Both operands exact, so IEEE division/multiplication rounds correctly.
+    if (isInt) return this.integer(start, i, minus, lowDigits === 0 ? mantissa : undefined);
+    let value: number | undefined;
+    if (lowDigits === 0 && exp10 >= -22 && exp10 <= 22) {
+      // Both operands exact, so IEEE division/multiplication rounds correctly (Clinger).
       value = exp10 < 0 ? mantissa / POW10[-exp10]! : mantissa * POW10[exp10]!;
-      if (minus) value = -value;
     } else {
-      value = Number(s.slice(start, i));
+      value = longDecimalToDouble(mantissa, low, lowDigits, -exp10);
     }
+    if (value === undefined) value = Number(s.slice(start, i));
+    else if (minus) value = -value;
     if (!Number.isFinite(value)) this.fail(MSG.tooBig, start);
     return value;
   }
 
-  private integer(start: number, end: number, minus: boolean, mantissa: number): JsonInt | number {
-    if (mantissa < TWO_53) {
+  /** `exact`: the literal's value when it has at most 16 digits, else undefined. */
+  private integer(start: number, end: number, minus: boolean, exact: number | undefined): JsonInt | number {
+    if (exact !== undefined) {
+      const mantissa = exact;
       if (!minus && mantissa < SMALL_INTS.length) return SMALL_INTS[mantissa]!;
       return new JsonInt(minus ? -mantissa || 0 : mantissa);
     }
