@@ -7,7 +7,13 @@ const u32 = new Uint32Array(f32.buffer);
 /** Round a JS number to the nearest half (ties to even) and return its 16 bits. */
 export function toHalfBits(value: number): number {
   f32[0] = value;
-  const x = u32[0]!;
+  let x = u32[0]!;
+  if (f32[0] !== value && value === value) {
+    // Going double → float32 → half would round twice. Rounding to float32 "to odd" (toward zero,
+    // then the last bit set when inexact) keeps the second rounding exact: 13 spare bits remain.
+    if (Math.abs(f32[0]!) > Math.abs(value)) x -= 1;
+    x |= 1;
+  }
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
