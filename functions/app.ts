@@ -1,5 +1,5 @@
-// The product: a hono app that speaks TF Serving's REST contract. Platform adapters build the
-// dependencies (store, backend, logger) and hand them in; nothing here is platform-specific.
+// The product: the TF Serving REST contract over a model repository. Platform adapters build the
+// dependencies (store, backend, logger, config) and hand them in; nothing here is platform-specific.
 import { Hono } from 'hono';
 import { consoleLogger, type Logger } from './log.ts';
 import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
@@ -7,16 +7,38 @@ import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './res
 import type { InferenceBackend } from './runtime/backend.ts';
 import { Loader } from './serving/loader.ts';
 import { Manager } from './serving/manager.ts';
-import { Source } from './serving/source.ts';
+import type { RepositoryConfig } from './serving/model-config.ts';
+import type { VersionStatus } from './serving/version-slot.ts';
 import type { ModelStore } from './storage/model-store.ts';
+
+/** Serving defaults, sized for the smallest platform (a 128 MB Workers isolate). */
+export const DEFAULT_SERVING_OPTIONS = {
+  refreshIntervalMs: 30_000,
+  // Model bytes loaded at once. onnxruntime's WASM heap holds roughly 2× a model's file size
+  // beside its own ~20 MB, so 40 MB of models stays inside a 128 MB isolate.
+  memoryBudgetBytes: 40 * 1024 * 1024,
+  maxLoadRetries: 5,
+  loadRetryIntervalMs: 5_000,
+  warmup: true,
+  warmupIterations: 1,
+} as const;
 
 export interface EdgeserveOptions {
   readonly store: ModelStore;
   readonly backend: InferenceBackend;
   readonly logger?: Logger;
+  /** A model config given up front; otherwise models.config(.json) in the repository is used. */
+  readonly config?: RepositoryConfig;
   readonly cors?: boolean;
   readonly maxBodyBytes?: number;
   readonly timeoutMs?: number;
+  readonly refreshIntervalMs?: number;
+  readonly memoryBudgetBytes?: number;
+  readonly maxLoadRetries?: number;
+  readonly loadRetryIntervalMs?: number;
+  readonly warmup?: boolean;
+  readonly warmupIterations?: number;
+  readonly now?: () => number;
 }
 
 export interface Edgeserve {
@@ -25,14 +47,27 @@ export interface Edgeserve {
   /** The same handler without Fetch objects, for adapters that can skip them (Node). */
   readonly handle: RestHandler;
   readonly manager: Manager;
+  /** The scheduled entry (cron, EventBridge): refresh, then load the aspired versions of these models (all if none). */
+  warmup(models?: readonly string[]): Promise<Map<string, VersionStatus[]>>;
 }
 
 export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const logger = options.logger ?? consoleLogger;
+  const d = DEFAULT_SERVING_OPTIONS;
+  const loader = new Loader(options.store, options.backend, {
+    warmup: options.warmup ?? d.warmup,
+    warmupIterations: options.warmupIterations ?? d.warmupIterations,
+  });
   const manager = new Manager({
-    source: new Source(options.store),
-    loader: new Loader(options.store, options.backend),
+    store: options.store,
+    loader,
     logger,
+    config: options.config,
+    refreshIntervalMs: options.refreshIntervalMs ?? d.refreshIntervalMs,
+    memoryBudgetBytes: options.memoryBudgetBytes ?? d.memoryBudgetBytes,
+    maxLoadRetries: options.maxLoadRetries ?? d.maxLoadRetries,
+    loadRetryIntervalMs: options.loadRetryIntervalMs ?? d.loadRetryIntervalMs,
+    now: options.now,
   });
   const handle = createRestHandler({
     manager,
@@ -44,6 +79,16 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const app = new Hono();
   // TF Serving's URL grammar (case-insensitive, `name:verb` segments, raw query) is not expressible
   // as hono routes, so one route takes everything and the REST layer matches as upstream does.
-  app.all('*', async (c) => toFetchResponse(await handle(fromFetchRequest(c.req.raw))));
-  return { app, handle, manager };
+  app.all('*', async (c) => toFetchResponse(await handle(fromFetchRequest(c.req.raw, executionWaitUntil(c)))));
+  return { app, handle, manager, warmup: (models) => manager.warmup(models) };
+}
+
+/** Workers hand hono an execution context; elsewhere hono throws when asked for one. */
+function executionWaitUntil(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }) {
+  try {
+    const ctx = c.executionCtx;
+    return (work: Promise<unknown>) => ctx.waitUntil(work);
+  } catch {
+    return undefined;
+  }
 }

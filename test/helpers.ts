@@ -6,7 +6,7 @@ import { createNodeBackend, type BackendName } from '../adapters/node/ort-backen
 import { startNodeServer, type NodeServer, type NodeServerOptions } from '../adapters/node/server.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { silentLogger } from '../functions/log.ts';
-import type { ModelStore } from '../functions/storage/model-store.ts';
+import { StoreUnavailableError, type ModelStore } from '../functions/storage/model-store.ts';
 import { DEFAULT_OUT, repositoryComplete, writeExampleRepository } from '../scripts/build-example-models.ts';
 
 /** The example repository (`npm test` builds it first; built here if a test runs alone). */
@@ -35,4 +35,52 @@ export async function startTestServer(
     ...options,
     store,
   });
+}
+
+/** Counts calls on a real store: how often the repository was listed and each object read. */
+export class CountingStore implements ModelStore {
+  readonly gets = new Map<string, number>();
+  lists = 0;
+  heads = 0;
+  constructor(private readonly inner: ModelStore) {}
+  get description() {
+    return this.inner.description;
+  }
+  list(prefix: string) {
+    this.lists++;
+    return this.inner.list(prefix);
+  }
+  get(key: string, ifNoneMatch?: string) {
+    this.gets.set(key, (this.gets.get(key) ?? 0) + 1);
+    return this.inner.get(key, ifNoneMatch);
+  }
+  head(key: string) {
+    this.heads++;
+    return this.inner.head(key);
+  }
+  /** Requests of any kind so far. */
+  get requests(): number {
+    return this.lists + this.heads + [...this.gets.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
+/**
+ * A real store that can be switched to failing. A mock, on purpose: an outage of the storage
+ * service between two requests cannot be caused on cue with a local folder (root ignores
+ * permissions); the S3 tests cause real outages by stopping the server.
+ */
+export class FlakyStore extends CountingStore {
+  down = false;
+  private check() {
+    if (this.down) throw new StoreUnavailableError('connection refused (simulated outage)');
+  }
+  override list(prefix: string) {
+    return Promise.resolve().then(() => (this.check(), super.list(prefix)));
+  }
+  override get(key: string, ifNoneMatch?: string) {
+    return Promise.resolve().then(() => (this.check(), super.get(key, ifNoneMatch)));
+  }
+  override head(key: string) {
+    return Promise.resolve().then(() => (this.check(), super.head(key)));
+  }
 }

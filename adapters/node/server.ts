@@ -2,7 +2,7 @@
 // Long-lived, so it loads every aspired version before it listens, as TF Serving does at start.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEdgeserve, type Edgeserve, type EdgeserveOptions } from '../../functions/app.ts';
+import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve, type EdgeserveOptions } from '../../functions/app.ts';
 import { fromIncomingMessage, writeResponse } from './node-exchange.ts';
 
 export interface NodeServerOptions extends EdgeserveOptions {
@@ -12,6 +12,15 @@ export interface NodeServerOptions extends EdgeserveOptions {
   readonly preload: boolean;
 }
 
+// A long-lived process can afford a timer: idle servers pick up new versions too. Requests still
+// refresh lazily in between, exactly as on Workers and Lambda.
+function startRefreshTimer(edgeserve: Edgeserve, intervalMs: number): () => void {
+  if (intervalMs <= 0) return () => {};
+  const timer = setInterval(() => void edgeserve.manager.refresh().catch(() => {}), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export interface NodeServer extends Edgeserve {
   readonly url: string;
   close(): Promise<void>;
@@ -19,7 +28,7 @@ export interface NodeServer extends Edgeserve {
 
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const edgeserve = createEdgeserve(options);
-  if (options.preload) await edgeserve.manager.loadAll();
+  if (options.preload) await edgeserve.warmup();
   const server = createServer((req, res) => {
     const request = fromIncomingMessage(req);
     edgeserve.handle(request).then(
@@ -28,12 +37,14 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     );
   });
   await listen(server, options.port, options.host);
+  const stopTimer = startRefreshTimer(edgeserve, options.refreshIntervalMs ?? DEFAULT_SERVING_OPTIONS.refreshIntervalMs);
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     ...edgeserve,
     url: `http://${host}:${port}`,
     async close() {
+      stopTimer();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open; idle ones can go now.

@@ -1,7 +1,9 @@
-// A model repository in a local folder (TF Serving's usual `--model_base_path`).
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
-import { StoreUnavailableError, type ModelStore } from '../../functions/storage/model-store.ts';
+// A model repository in a local folder (TF Serving's usual `--model_base_path`). ETags are the
+// file's size and modification time: enough to notice a replaced file without reading it.
+import type { Stats } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { NOT_MODIFIED, StoreUnavailableError, type ModelStore, type ObjectInfo } from '../../functions/storage/model-store.ts';
 
 export class FileSystemStore implements ModelStore {
   private readonly root: string;
@@ -14,22 +16,53 @@ export class FileSystemStore implements ModelStore {
     return `file://${this.root}`;
   }
 
-  async listChildren(prefix: string): Promise<string[]> {
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    // Walk from the deepest folder the prefix names, then filter by the full prefix.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const out: ObjectInfo[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if (isMissing(e)) return;
+        throw this.unavailable('list', prefix, e);
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile()) {
+          const key = relative(this.root, full).split(sep).join('/');
+          if (!key.startsWith(prefix)) continue;
+          const info = await stat(full).catch(() => undefined);
+          if (info) out.push({ key, etag: etagOf(info), size: info.size });
+        }
+      }
+    };
+    await walk(this.path(folder));
+    return out;
+  }
+
+  async get(key: string, ifNoneMatch?: string) {
     try {
-      const entries = await readdir(this.path(prefix), { withFileTypes: true });
-      return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+      const path = this.path(key);
+      const before = await stat(path);
+      const etag = etagOf(before);
+      if (ifNoneMatch === etag) return NOT_MODIFIED;
+      return { bytes: new Uint8Array(await readFile(path)), etag };
     } catch (e) {
-      if (isMissing(e)) return [];
-      throw new StoreUnavailableError(`Cannot list ${prefix || '/'} in ${this.description}: ${(e as Error).message}`, { cause: e });
+      if (isMissing(e)) return undefined;
+      throw this.unavailable('read', key, e);
     }
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
+  async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      return new Uint8Array(await readFile(this.path(key)));
+      const info = await stat(this.path(key));
+      return info.isFile() ? { key, etag: etagOf(info), size: info.size } : undefined;
     } catch (e) {
       if (isMissing(e)) return undefined;
-      throw new StoreUnavailableError(`Cannot read ${key} in ${this.description}: ${(e as Error).message}`, { cause: e });
+      throw this.unavailable('stat', key, e);
     }
   }
 
@@ -41,6 +74,15 @@ export class FileSystemStore implements ModelStore {
     }
     return full;
   }
+
+  private unavailable(what: string, key: string, e: unknown): StoreUnavailableError {
+    if (e instanceof StoreUnavailableError) return e;
+    return new StoreUnavailableError(`Cannot ${what} ${key || '/'} in ${this.description}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function etagOf(info: Stats): string {
+  return `"${info.size.toString(16)}-${Math.floor(info.mtimeMs * 1000).toString(16)}"`;
 }
 
 function isMissing(e: unknown): boolean {

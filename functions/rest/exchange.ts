@@ -10,6 +10,8 @@ export interface RestRequest {
   header(name: string): string | null;
   /** The raw body; rejects with BodyTooLargeError once more than `limit` bytes arrive. */
   readBody(limit: number): Promise<Uint8Array>;
+  /** Keeps background work (refresh, loads) alive after the response, where the platform can. */
+  waitUntil?(work: Promise<unknown>): void;
 }
 
 export interface RestResponse {
@@ -26,8 +28,9 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-export function fromFetchRequest(request: Request): RestRequest {
+export function fromFetchRequest(request: Request, waitUntil?: (work: Promise<unknown>) => void): RestRequest {
   return {
+    waitUntil,
     method: request.method,
     pathAndQuery: rawPathAndQuery(request.url),
     header: (name) => request.headers.get(name),

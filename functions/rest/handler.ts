@@ -54,18 +54,18 @@ async function dispatch(request: RestRequest, method: string, path: string, opti
   const call = parseRestCall(method, path);
   switch (call.api) {
     case 'status':
-      return jsonResponse(200, await modelStatusBody(manager, call.model, call.selector), options);
+      return jsonResponse(200, await modelStatusBody(manager, call.model, call.selector, request), options);
     case 'metadata':
-      return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector), options);
+      return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, request), options);
     case 'predict': {
       const { doc, signatureName } = await readRequestDocument(request, options.maxBodyBytes);
-      const result = await predict(doc, signatureName, manager, call.model, call.selector, options.timeoutMs);
+      const result = await predict(doc, signatureName, manager, call.model, call.selector, options.timeoutMs, request);
       return jsonResponse(200, result.body, options, { 'x-model-version': String(result.version) });
     }
     case 'classify':
     case 'regress': {
       const { doc, signatureName } = await readRequestDocument(request, options.maxBodyBytes);
-      return classifyOrRegress(call.api, doc, signatureName, manager, call.model, call.selector);
+      return classifyOrRegress(call.api, doc, signatureName, manager, call.model, call.selector, request);
     }
   }
 }

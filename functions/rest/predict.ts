@@ -1,6 +1,6 @@
 // :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
 // and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
-import type { Manager } from '../serving/manager.ts';
+import type { Manager, RequestContext } from '../serving/manager.ts';
 import { DEFAULT_SIGNATURE, type Servable } from '../serving/servable.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 import { predictInputsFromJson } from './codec/predict-request.ts';
@@ -21,8 +21,9 @@ export async function predict(
   model: string,
   selector: VersionSelector,
   timeoutMs: number,
+  ctx?: RequestContext,
 ): Promise<PredictResult> {
-  const servable = await manager.servable(model, selector);
+  const servable = await manager.servable(model, selector, ctx);
   const name = signatureName || DEFAULT_SIGNATURE;
   const signature = servable.signatures.get(name);
   if (signature === undefined) throw invalidArgument(`Serving signature name: "${name}" not found in signature def`);

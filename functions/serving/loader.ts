@@ -1,35 +1,85 @@
-// TF Serving's Loader: bytes from the store → a ready Servable, or a load error with a TF code.
+// TF Serving's Loader: a version folder → a verified, warmed, ready Servable, or a load error
+// with a TF status code. Files are fetched together (one round trip of latency, not three).
 import type { InferenceBackend } from '../runtime/backend.ts';
 import { ServingError } from '../rest/status.ts';
-import { StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
+import { getBytes, StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
+import { MANIFEST_FILE, parseManifest, verifyFile } from './integrity.ts';
 import type { ModelConfig } from './model-config.ts';
 import { Servable } from './servable.ts';
+import { MODEL_FILE, type PresentVersion } from './source.ts';
+import { parseWarmupRecords, runWarmup, WARMUP_FILE } from './warmup.ts';
 
-export const MODEL_FILE = 'model.onnx';
+export interface LoaderOptions {
+  /** TF Serving's --enable_model_warmup. */
+  readonly warmup: boolean;
+  /** TF Serving's --num_request_iterations_for_warmup (0 means 1). */
+  readonly warmupIterations: number;
+}
+
+/** Where a load's time went, for logs and Server-Timing. */
+export interface LoadTimings {
+  fetchMs: number;
+  sessionMs: number;
+  warmupMs: number;
+}
 
 export class Loader {
   constructor(
     private readonly store: ModelStore,
     private readonly backend: InferenceBackend,
+    private readonly options: LoaderOptions = { warmup: true, warmupIterations: 1 },
   ) {}
 
-  async load(model: ModelConfig, version: number, folder: string): Promise<Servable> {
-    const key = `${model.basePath}/${folder}/${MODEL_FILE}`;
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = await this.store.get(key);
-    } catch (e) {
-      if (e instanceof StoreUnavailableError) throw new ServingError('UNAVAILABLE', e.message);
-      throw e;
-    }
-    if (bytes === undefined) throw new ServingError('NOT_FOUND', `No ${MODEL_FILE} found at ${key}`);
+  get backendName(): string {
+    return this.backend.name;
+  }
+
+  async load(model: ModelConfig, present: PresentVersion): Promise<{ servable: Servable; timings: LoadTimings }> {
+    const base = `${model.basePath}/${present.folder}/`;
+    const wantWarmup = this.options.warmup && present.files.has(WARMUP_FILE);
+    const started = performance.now();
+    const [modelBytes, manifestBytes, warmupBytes] = await Promise.all([
+      this.read(base + MODEL_FILE),
+      present.files.has(MANIFEST_FILE) ? this.read(base + MANIFEST_FILE) : undefined,
+      wantWarmup ? this.read(base + WARMUP_FILE) : undefined,
+    ]);
+    if (modelBytes === undefined) throw new ServingError('NOT_FOUND', `No ${MODEL_FILE} found at ${base}${MODEL_FILE}`);
+    const manifest = manifestBytes === undefined ? undefined : parseManifest(manifestBytes, base + MANIFEST_FILE);
+    await verifyFile(manifest, MODEL_FILE, modelBytes, base + MODEL_FILE);
+    if (warmupBytes !== undefined) await verifyFile(manifest, WARMUP_FILE, warmupBytes, base + WARMUP_FILE);
+    const fetched = performance.now();
+
     let session;
     try {
-      session = await this.backend.createSession(bytes);
+      session = await this.backend.createSession(modelBytes);
     } catch (e) {
-      throw new ServingError('DATA_LOSS', `Failed to load ONNX model ${key} with ${this.backend.name}: ${errorText(e)}`);
+      throw new ServingError('DATA_LOSS', `Failed to load ONNX model ${base}${MODEL_FILE} with ${this.backend.name}: ${errorText(e)}`);
     }
-    return new Servable(model.name, version, session, bytes.byteLength);
+    const servable = new Servable(model.name, present.version, session, modelBytes.byteLength);
+    const created = performance.now();
+
+    if (warmupBytes !== undefined) {
+      try {
+        const records = parseWarmupRecords(new TextDecoder().decode(warmupBytes), base + WARMUP_FILE);
+        await runWarmup(servable, records, Math.max(1, this.options.warmupIterations), base + WARMUP_FILE);
+      } catch (e) {
+        await servable.unload().catch(() => {});
+        throw e;
+      }
+    }
+    return {
+      servable,
+      timings: { fetchMs: fetched - started, sessionMs: created - fetched, warmupMs: performance.now() - created },
+    };
+  }
+
+  private async read(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await getBytes(this.store, key);
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
+      throw e;
+    }
   }
 }
 

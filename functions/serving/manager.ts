@@ -1,211 +1,357 @@
-// TF Serving's Manager for stateless platforms: it discovers a model's versions on first use,
-// loads the aspired ones lazily and once (concurrent cold requests share one load), tracks each
-// version's state for the status API, and hands out Servables by TF Serving's resolution rules.
+// TF Serving's Manager, rebuilt for platforms where nothing runs between requests:
+// - one listing of the repository (plus a conditional read of its config) is the whole refresh,
+//   made lazily when the refresh interval has passed, off the request path (waitUntil);
+// - versions load on first use, once however many requests arrive cold, or in the background
+//   once their model is in use, so a new version never makes a request wait;
+// - swaps preserve availability (the old version unloads once the new one is AVAILABLE, and stays
+//   if the new one fails); a failed load is retried with backoff, or when its bytes change;
+// - a memory budget unloads the least recently used versions, which reload on demand.
 import type { Logger } from '../log.ts';
 import { ServingError } from '../rest/status.ts';
-import type { StatusCode } from '../rest/status.ts';
 import type { VersionSelector } from '../rest/url-grammar.ts';
-import { StoreUnavailableError } from '../storage/model-store.ts';
+import { StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
+import { ConfigReader } from './config-reader.ts';
 import { errorText, type Loader } from './loader.ts';
 import { aspiredVersions, defaultModelConfig, type ModelConfig, type RepositoryConfig } from './model-config.ts';
 import type { Servable } from './servable.ts';
-import type { Source } from './source.ts';
+import { RepositorySnapshot, type PresentVersion } from './source.ts';
+import { VersionSlot, type VersionStatus } from './version-slot.ts';
 
-export type VersionState = 'START' | 'LOADING' | 'AVAILABLE' | 'UNLOADING' | 'END';
-
-export interface VersionStatus {
-  readonly version: number;
-  readonly state: VersionState;
-  readonly errorCode: StatusCode;
-  readonly errorMessage: string;
-}
-
-class VersionSlot {
-  state: VersionState = 'START';
-  error: ServingError | undefined;
-  servable: Servable | undefined;
-  private loading: Promise<void> | undefined;
-
-  constructor(
-    readonly version: number,
-    readonly folder: string,
-  ) {}
-
-  /** Loads once; later and concurrent calls share the first attempt. */
-  ensureLoaded(load: () => Promise<Servable>, log: Logger, model: string): Promise<void> {
-    this.loading ??= (async () => {
-      this.state = 'LOADING';
-      const started = Date.now();
-      try {
-        this.servable = await load();
-        this.state = 'AVAILABLE';
-        log.log('info', 'version_loaded', { model, version: this.version, ms: Date.now() - started });
-      } catch (e) {
-        this.error = e instanceof ServingError ? e : new ServingError('UNKNOWN', errorText(e));
-        this.state = 'END';
-        log.log('error', 'version_load_failed', { model, version: this.version, code: this.error.code, error: this.error.message });
-      }
-    })();
-    return this.loading;
-  }
-}
-
-interface ModelEntry {
-  readonly config: ModelConfig;
-  /** Aspired versions by number. */
-  readonly slots: Map<number, VersionSlot>;
-}
+export type { VersionState, VersionStatus } from './version-slot.ts';
 
 export interface ManagerOptions {
-  readonly source: Source;
+  readonly store: ModelStore;
   readonly loader: Loader;
   readonly logger: Logger;
+  /** A config given up front (file, environment); otherwise the repository's own config file. */
+  readonly config?: RepositoryConfig;
+  /** TF Serving's file_system_poll_wait_seconds, in ms: how stale a listing may get. 0: list once. */
+  readonly refreshIntervalMs: number;
+  /** Model bytes that may be loaded at once; least recently used versions unload past it. */
+  readonly memoryBudgetBytes: number;
+  /** TF Serving's max_num_load_retries, and the first retry's delay (doubling after each failure). */
+  readonly maxLoadRetries: number;
+  readonly loadRetryIntervalMs: number;
+  readonly now?: () => number;
+}
+
+/** Per request: where background work goes (a Worker's ctx.waitUntil); default: just run it. */
+export interface RequestContext {
+  waitUntil?(work: Promise<unknown>): void;
+}
+
+class ModelState {
+  readonly slots = new Map<number, VersionSlot>();
+  /** Asked for at least once (or preloaded): new versions then load in the background. */
+  active = false;
+
+  constructor(public config: ModelConfig) {}
+
+  sorted(): VersionSlot[] {
+    return [...this.slots.values()].sort((a, b) => b.version - a.version);
+  }
 }
 
 export class Manager {
-  private repository: Promise<Map<string, ModelConfig>> | undefined;
-  private readonly entries = new Map<string, Promise<ModelEntry | undefined>>();
+  private readonly models = new Map<string, ModelState>();
+  private readonly configReader: ConfigReader;
+  private readonly now: () => number;
+  private checkedAt = -Infinity;
+  private listedOnce = false;
+  private refreshing: Promise<void> | undefined;
 
-  constructor(private readonly options: ManagerOptions) {}
-
-  /** Status of every tracked version, highest first (GetModelStatus). */
-  async status(model: string, version?: number): Promise<VersionStatus[]> {
-    const entry = await this.entry(model);
-    if (entry === undefined || entry.slots.size === 0) {
-      throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
-    }
-    const slots = [...entry.slots.values()].sort((a, b) => b.version - a.version);
-    const chosen = version === undefined ? slots : slots.filter((s) => s.version === version);
-    if (chosen.length === 0) throw new ServingError('NOT_FOUND', `Could not find version ${version} of model ${model}`);
-    return chosen.map((s) => ({
-      version: s.version,
-      state: s.state,
-      errorCode: s.error?.code ?? 'OK',
-      errorMessage: s.error?.message ?? '',
-    }));
+  constructor(private readonly options: ManagerOptions) {
+    this.configReader = new ConfigReader(options.store, options.logger, options.config);
+    this.now = options.now ?? (() => Date.now());
   }
 
-  /** The servable a request asks for, loading it first if it is aspired and still cold. */
-  async servable(model: string, selector: VersionSelector): Promise<Servable> {
-    const entry = await this.entry(model);
+  /** Status of every version ever tracked, highest first (GetModelStatus). */
+  async status(model: string, version?: number, ctx?: RequestContext): Promise<VersionStatus[]> {
+    await this.ready(ctx);
+    const state = this.models.get(model);
+    if (state === undefined || state.slots.size === 0) {
+      throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
+    }
+    const slots = state.sorted().filter((s) => version === undefined || s.version === version);
+    if (slots.length === 0) throw new ServingError('NOT_FOUND', `Could not find version ${version} of model ${model}`);
+    return slots.map((s) => s.status());
+  }
+
+  /** The servable a request asks for, by TF Serving's rules, loading it first if it is cold. */
+  async servable(model: string, selector: VersionSelector, ctx?: RequestContext): Promise<Servable> {
+    await this.ready(ctx);
+    const state = this.models.get(model);
+    let slot: VersionSlot | undefined;
     if (selector.kind === 'label') {
-      const version = entry?.config.versionLabels.get(selector.label);
+      const version = state?.config.versionLabels.get(selector.label);
       if (version === undefined) {
         throw new ServingError('INVALID_ARGUMENT', `Unrecognized servable version label: ${selector.label}`);
       }
-      return this.specific(entry!, model, version);
+      slot = await this.specific(state!, model, version);
+    } else if (selector.kind === 'version') {
+      if (state === undefined) throw notFoundSpecific(model, selector.version);
+      slot = await this.specific(state, model, selector.version);
+    } else {
+      slot = state === undefined ? undefined : await this.latest(state, ctx);
+      if (slot === undefined) throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
     }
-    if (selector.kind === 'version') {
-      if (entry === undefined) throw notFoundSpecific(model, selector.version);
-      return this.specific(entry, model, selector.version);
-    }
-    if (entry !== undefined) {
-      // Latest: the highest version that is, or becomes, AVAILABLE.
-      const slots = [...entry.slots.values()].sort((a, b) => b.version - a.version);
-      for (const slot of slots) {
-        if (slot.state !== 'END') await this.load(entry, slot);
-        if (slot.state === 'AVAILABLE') return slot.servable!;
-      }
-      const unavailable = slots.find((s) => s.error?.code === 'UNAVAILABLE');
-      if (unavailable) throw unavailable.error!;
-    }
-    throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
+    slot.lastUsed = this.now();
+    return slot.servable!;
   }
 
-  /** Discovers every model and loads all aspired versions; what a long-lived server does at start. */
-  async loadAll(): Promise<VersionStatus[][]> {
-    const names = [...(await this.repositoryConfig()).keys()];
-    return Promise.all(
+  /**
+   * The scheduled warm-up (Workers cron, EventBridge) and the Node server's start: refresh now,
+   * then load every aspired version of the named models (all when none are named).
+   */
+  async warmup(models?: readonly string[]): Promise<Map<string, VersionStatus[]>> {
+    await this.refresh();
+    const names = models ?? [...this.models.keys()];
+    const out = new Map<string, VersionStatus[]>();
+    await Promise.all(
       names.map(async (name) => {
-        const entry = await this.entry(name);
-        if (entry) await Promise.all([...entry.slots.values()].map((s) => this.load(entry, s)));
-        return this.status(name).catch(() => []);
+        const state = this.models.get(name);
+        if (state === undefined) return;
+        state.active = true;
+        await Promise.all(state.sorted().filter((s) => this.loadable(s)).map((s) => this.load(state, s)));
+        out.set(name, state.sorted().map((s) => s.status()));
       }),
     );
+    return out;
   }
 
   /** Unloads everything (server shutdown). */
   async close(): Promise<void> {
-    for (const pending of this.entries.values()) {
-      const entry = await pending;
-      for (const slot of entry?.slots.values() ?? []) {
-        if (slot.servable) {
-          slot.state = 'UNLOADING';
-          await slot.servable.unload().catch(() => {});
-          slot.servable = undefined;
-          slot.state = 'END';
-        }
-      }
+    for (const state of this.models.values()) {
+      for (const slot of state.slots.values()) await slot.loading;
+      await Promise.all(state.sorted().filter((s) => s.state === 'AVAILABLE').map((s) => this.unload(state, s, 'END')));
     }
   }
 
-  private async specific(entry: ModelEntry, model: string, version: number): Promise<Servable> {
-    const slot = entry.slots.get(version);
+  /** Bytes of the versions loaded or loading now (what the memory budget counts). */
+  residentBytes(): number {
+    let total = 0;
+    for (const state of this.models.values()) for (const s of state.slots.values()) if (s.resident) total += s.sizeBytes;
+    return total;
+  }
+
+  // ---- resolution ----
+
+  private async latest(state: ModelState, ctx?: RequestContext): Promise<VersionSlot | undefined> {
+    state.active = true;
+    const slots = state.sorted();
+    const available = slots.find((s) => s.state === 'AVAILABLE');
+    // Serve what is loaded now; a newer aspired version loads in the background meanwhile.
+    for (const s of slots) {
+      if (available && s.version < available.version) break;
+      if (this.loadable(s)) {
+        if (available) this.background(this.load(state, s), ctx);
+        else await this.load(state, s);
+      } else if (s.loading && !available) {
+        await s.loading; // another request's cold load: wait for the same one
+      }
+      if (s.state === 'AVAILABLE') return s;
+    }
+    const unavailable = slots.find((s) => s.aspired && s.error?.code === 'UNAVAILABLE');
+    if (unavailable) throw unavailable.error;
+    return undefined;
+  }
+
+  private async specific(state: ModelState, model: string, version: number): Promise<VersionSlot> {
+    state.active = true;
+    const slot = state.slots.get(version);
     if (slot !== undefined) {
-      await this.load(entry, slot);
-      if (slot.state === 'AVAILABLE') return slot.servable!;
+      if (this.loadable(slot)) await this.load(state, slot);
+      else if (slot.loading) await slot.loading;
+      if (slot.state === 'AVAILABLE') return slot;
       if (slot.error?.code === 'UNAVAILABLE') throw slot.error;
     }
     throw notFoundSpecific(model, version);
   }
 
-  private load(entry: ModelEntry, slot: VersionSlot): Promise<void> {
-    return slot.ensureLoaded(
-      () => this.options.loader.load(entry.config, slot.version, slot.folder),
-      this.options.logger,
-      entry.config.name,
-    );
+  /** Aspired and cold; a failed load only after its backoff, and a storage outage sooner. */
+  private loadable(slot: VersionSlot): boolean {
+    if (!slot.aspired || slot.loading) return false;
+    if (slot.state === 'START') return true;
+    return slot.state === 'END' && slot.error?.code === 'UNAVAILABLE' && this.now() >= slot.retryAt;
   }
 
-  private entry(model: string): Promise<ModelEntry | undefined> {
-    let entry = this.entries.get(model);
-    if (entry === undefined) {
-      entry = this.discover(model);
-      this.entries.set(model, entry);
-      // A storage outage must not be remembered as "no such model".
-      entry.catch(() => this.entries.delete(model));
+  // ---- refresh ----
+
+  /** The first request waits for the first listing; later ones only start a refresh when due. */
+  private async ready(ctx?: RequestContext): Promise<void> {
+    if (!this.listedOnce) return this.refresh();
+    const interval = this.options.refreshIntervalMs;
+    if (interval > 0 && this.now() - this.checkedAt >= interval && !this.refreshing) {
+      this.background(this.refresh(), ctx);
     }
-    return entry;
   }
 
-  private async discover(model: string): Promise<ModelEntry | undefined> {
-    const config = (await this.repositoryConfig()).get(model);
-    if (config === undefined) return undefined;
-    const present = await this.storage(() => this.options.source.versions(config.basePath));
-    const slots = new Map<number, VersionSlot>();
-    for (const version of aspiredVersions(config.versionPolicy, [...present.keys()])) {
-      slots.set(version, new VersionSlot(version, present.get(version)!));
-    }
-    this.options.logger.log('info', 'model_discovered', { model, versions: [...slots.keys()] });
-    return { config, slots };
+  /** One listing of the repository, then every model's versions are brought in line with it. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
   }
 
-  /** Configured models plus every folder at the repository root. */
-  private repositoryConfig(): Promise<Map<string, ModelConfig>> {
-    this.repository ??= this.storage(async () => {
-      const { source } = this.options;
-      const [config, folders] = await Promise.all([source.config(), source.modelFolders()]);
-      const models = new Map<string, ModelConfig>();
-      for (const folder of folders) models.set(folder, defaultModelConfig(folder));
-      for (const m of (config as RepositoryConfig | undefined)?.models ?? []) models.set(m.name, m);
-      return models;
-    });
-    this.repository.catch(() => (this.repository = undefined));
-    return this.repository;
-  }
-
-  private async storage<T>(read: () => Promise<T>): Promise<T> {
+  private async refreshOnce(): Promise<void> {
+    const started = this.now();
+    let snapshot: RepositorySnapshot;
+    let config: RepositoryConfig | undefined;
     try {
-      return await read();
+      snapshot = new RepositorySnapshot(await this.options.store.list(''));
+      config = await this.configReader.read(snapshot);
     } catch (e) {
       if (e instanceof StoreUnavailableError) {
-        throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
+        this.options.logger.log('warn', 'refresh_failed', { error: e.message, keeping: 'current versions' });
+        // Nothing is unloaded on a failed listing; a cold request still needs an answer.
+        if (!this.listedOnce) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
+        this.checkedAt = started;
+        return;
       }
       throw e;
     }
+    const configs = new Map<string, ModelConfig>();
+    for (const folder of snapshot.modelFolders()) configs.set(folder, defaultModelConfig(folder));
+    for (const m of config?.models ?? []) configs.set(m.name, m);
+    for (const [name, modelConfig] of configs) {
+      let state = this.models.get(name);
+      if (state === undefined) this.models.set(name, (state = new ModelState(modelConfig)));
+      state.config = modelConfig;
+      this.applyListing(state, snapshot.versions(modelConfig.basePath));
+    }
+    for (const [name, state] of this.models) if (!configs.has(name)) this.applyListing(state, new Map());
+    this.checkedAt = started;
+    this.listedOnce = true;
+  }
+
+  private applyListing(state: ModelState, present: Map<number, PresentVersion>): void {
+    const aspired = new Set(aspiredVersions(state.config.versionPolicy, [...present.keys()]));
+    const now = this.now();
+    for (const slot of state.slots.values()) slot.aspired = aspired.has(slot.version);
+    for (const version of aspired) {
+      const listed = present.get(version)!;
+      let slot = state.slots.get(version);
+      if (slot === undefined) {
+        state.slots.set(version, (slot = new VersionSlot(version, listed)));
+        this.options.logger.log('info', 'version_discovered', { model: state.config.name, version });
+      }
+      slot.present = listed;
+      if (slot.state === 'END' && !slot.loading) {
+        const changed = slot.failedEtag !== undefined && slot.modelFile?.etag !== slot.failedEtag;
+        const retryDue = slot.error !== undefined && slot.failures <= this.options.maxLoadRetries && now >= slot.retryAt;
+        // Unloaded earlier and wanted again, or failed and due a retry (or re-uploaded): cold again.
+        if (slot.error === undefined || changed || retryDue) slot.state = 'START';
+        if (changed) slot.failures = 0;
+      }
+    }
+    if (state.active) {
+      for (const slot of state.slots.values()) if (this.loadable(slot)) this.background(this.load(state, slot));
+    }
+    this.settle(state);
+  }
+
+  /**
+   * AvailabilityPreservingPolicy: a version no longer aspired unloads, lowest first, unless it is
+   * the only one loaded while an aspired one is not ready; with nothing aspired, all unload.
+   */
+  private settle(state: ModelState): void {
+    const anyAspired = [...state.slots.values()].some((s) => s.aspired);
+    const stale = state.sorted().reverse().filter((s) => !s.aspired && s.state === 'AVAILABLE');
+    for (const slot of stale) {
+      const othersLoaded = [...state.slots.values()].some((s) => s !== slot && s.state === 'AVAILABLE');
+      if (!anyAspired || othersLoaded) void this.unload(state, slot, 'END');
+    }
+  }
+
+  // ---- loading and unloading ----
+
+  private load(state: ModelState, slot: VersionSlot): Promise<void> {
+    slot.loading ??= this.loadOnce(state, slot).finally(() => {
+      slot.loading = undefined;
+      this.settle(state);
+    });
+    return slot.loading;
+  }
+
+  private async loadOnce(state: ModelState, slot: VersionSlot): Promise<void> {
+    const model = state.config.name;
+    const { logger } = this.options;
+    slot.state = 'LOADING';
+    try {
+      await this.makeRoom(slot, model);
+      const { servable, timings } = await this.options.loader.load(state.config, slot.present);
+      slot.servable = servable;
+      slot.state = 'AVAILABLE';
+      slot.error = undefined;
+      slot.failures = 0;
+      slot.failedEtag = undefined;
+      slot.lastUsed = this.now();
+      logger.log('info', 'version_loaded', {
+        model, version: slot.version, bytes: servable.sizeBytes, backend: this.options.loader.backendName,
+        fetch_ms: round(timings.fetchMs), session_ms: round(timings.sessionMs), warmup_ms: round(timings.warmupMs),
+      });
+    } catch (e) {
+      const error = e instanceof ServingError ? e : new ServingError('UNKNOWN', errorText(e));
+      slot.error = error;
+      slot.state = 'END';
+      slot.failures++;
+      slot.retryAt = this.now() + this.options.loadRetryIntervalMs * 2 ** (slot.failures - 1);
+      slot.failedEtag = slot.modelFile?.etag;
+      logger.log('error', 'version_load_failed', {
+        model, version: slot.version, code: error.code, error: error.message, attempt: slot.failures,
+        retry: slot.failures <= this.options.maxLoadRetries ? 'after backoff or when the files change' : 'when the files change',
+      });
+    }
+  }
+
+  /** Unloads least recently used versions until `slot` fits the budget. */
+  private async makeRoom(slot: VersionSlot, model: string): Promise<void> {
+    const budget = this.options.memoryBudgetBytes;
+    const need = slot.modelFile?.size ?? 0;
+    if (need > budget) {
+      throw new ServingError(
+        'RESOURCE_EXHAUSTED',
+        `Version ${slot.version} of model ${model} needs ${need} bytes, more than the memory budget of ${budget} bytes`,
+      );
+    }
+    const loaded: [ModelState, VersionSlot][] = [];
+    for (const state of this.models.values()) {
+      for (const s of state.slots.values()) if (s !== slot && s.state === 'AVAILABLE') loaded.push([state, s]);
+    }
+    loaded.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    let used = this.residentBytes() - slot.sizeBytes;
+    for (const [state, victim] of loaded) {
+      if (used + need <= budget) break;
+      used -= victim.sizeBytes;
+      this.options.logger.log('info', 'version_evicted', {
+        model: state.config.name, version: victim.version, bytes: victim.sizeBytes, for: `${model}/${slot.version}`,
+      });
+      await this.unload(state, victim, victim.aspired ? 'START' : 'END');
+    }
+  }
+
+  /** Unloads a version after its in-flight runs; `to` is START when it may come back on demand. */
+  private async unload(state: ModelState, slot: VersionSlot, to: 'START' | 'END'): Promise<void> {
+    const servable = slot.servable;
+    if (servable === undefined || slot.state !== 'AVAILABLE') return;
+    slot.state = 'UNLOADING';
+    slot.servable = undefined;
+    await servable.unload().catch((e: unknown) => {
+      this.options.logger.log('error', 'version_unload_failed', { model: state.config.name, version: slot.version, error: errorText(e) });
+    });
+    slot.state = to;
+    this.options.logger.log('info', 'version_unloaded', { model: state.config.name, version: slot.version });
+  }
+
+  private background(work: Promise<unknown>, ctx?: RequestContext): void {
+    const guarded = work.catch((e: unknown) => {
+      this.options.logger.log('error', 'background_failed', { error: errorText(e) });
+    });
+    ctx?.waitUntil?.(guarded);
   }
 }
 
 function notFoundSpecific(model: string, version: number): ServingError {
   return new ServingError('NOT_FOUND', `Servable not found for request: Specific(${model}, ${version})`);
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -1,6 +1,7 @@
 // The model repository's config: which models, where, which versions (TF Serving's
-// model_version_policy) and which labels. JSON with TF Serving's field names, so that the
-// model_config_list text format maps onto it one to one.
+// model_version_policy) and which labels. JSON with TF Serving's field names, or TF Serving's
+// own model_config_list text format, validated by one function.
+import { parseTextFormat, TextFormatError, textConfigToJson } from './config-text.ts';
 
 export type VersionPolicy =
   | { readonly kind: 'latest'; readonly numVersions: number }
@@ -19,12 +20,13 @@ export interface RepositoryConfig {
   readonly models: readonly ModelConfig[];
 }
 
-export const CONFIG_FILE = 'models.config.json';
+/** Config files looked for at the repository root, in this order. */
+export const CONFIG_FILES = ['models.config.json', 'models.config'] as const;
 export const DEFAULT_POLICY: VersionPolicy = { kind: 'latest', numVersions: 1 };
 
 export class ConfigError extends Error {
-  constructor(path: string, problem: string) {
-    super(`${CONFIG_FILE}: ${path}: ${problem}`);
+  constructor(source: string, path: string, problem: string) {
+    super(`${source}: ${path}: ${problem}`);
     this.name = 'ConfigError';
   }
 }
@@ -33,81 +35,113 @@ export function defaultModelConfig(name: string): ModelConfig {
   return { name, basePath: name, versionPolicy: DEFAULT_POLICY, versionLabels: new Map() };
 }
 
-/** Parses and validates the JSON config; every error names the offending field. */
-export function parseRepositoryConfig(text: string): RepositoryConfig {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError('(document)', `not valid JSON: ${(e as Error).message}`);
+/**
+ * Parses a config in either format: JSON (models.config.json, TF Serving's field names) or TF
+ * Serving's text format (model_config_list). `source` names the file or variable in errors.
+ */
+export function parseRepositoryConfig(text: string, source: string): RepositoryConfig {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed === '') {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(source, '(document)', `not valid JSON: ${(e as Error).message}`);
+    }
+    return validate(doc, source, (i) => `models[${i}]`);
   }
-  const root = asObject(doc, '(document)');
+  try {
+    const { doc, pathOf } = textConfigToJson(parseTextFormat(text));
+    return validate(doc, source, pathOf);
+  } catch (e) {
+    if (e instanceof TextFormatError) throw new ConfigError(source, '(text format)', e.message);
+    throw e;
+  }
+}
+
+function validate(doc: unknown, source: string, pathOf: (i: number) => string): RepositoryConfig {
+  const fail = (path: string, problem: string): never => {
+    throw new ConfigError(source, path, problem);
+  };
+  const root = asObject(doc, '(document)', fail);
   const models = root.models ?? [];
-  if (!Array.isArray(models)) throw new ConfigError('models', 'must be an array');
+  if (!Array.isArray(models)) fail('models', 'must be an array');
   const seen = new Set<string>();
-  const parsed = models.map((m, i) => {
-    const config = parseModel(m, `models[${i}]`);
-    if (seen.has(config.name)) throw new ConfigError(`models[${i}].name`, `duplicate model name "${config.name}"`);
+  const parsed = (models as unknown[]).map((m, i) => {
+    const config = parseModel(m, pathOf(i), fail);
+    if (seen.has(config.name)) fail(`${pathOf(i)}.name`, `duplicate model name "${config.name}"`);
     seen.add(config.name);
     return config;
   });
   return { models: parsed };
 }
 
-function parseModel(value: unknown, path: string): ModelConfig {
-  const m = asObject(value, path);
+type Fail = (path: string, problem: string) => never;
+
+function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
+  const m = asObject(value, path, fail);
   const name = m.name;
-  if (typeof name !== 'string' || name === '') throw new ConfigError(`${path}.name`, 'must be a non-empty string');
+  if (typeof name !== 'string' || name === '') return fail(`${path}.name`, 'must be a non-empty string');
   const basePath = m.base_path ?? name;
-  if (typeof basePath !== 'string' || basePath === '') throw new ConfigError(`${path}.base_path`, 'must be a non-empty string');
+  if (typeof basePath !== 'string' || basePath === '') return fail(`${path}.base_path`, 'must be a non-empty string');
   const versionPolicy =
-    m.model_version_policy === undefined ? DEFAULT_POLICY : parsePolicy(m.model_version_policy, `${path}.model_version_policy`);
+    m.model_version_policy === undefined ? DEFAULT_POLICY : parsePolicy(m.model_version_policy, `${path}.model_version_policy`, fail);
   const labels = new Map<string, number>();
   if (m.version_labels !== undefined) {
-    const raw = asObject(m.version_labels, `${path}.version_labels`);
+    const raw = asObject(m.version_labels, `${path}.version_labels`, fail);
     for (const [label, version] of Object.entries(raw)) {
-      labels.set(label, asVersion(version, `${path}.version_labels.${label}`));
+      labels.set(label, asVersion(version, `${path}.version_labels.${label}`, fail));
     }
   }
-  return { name, basePath: basePath.replace(/^\/+|\/+$/g, ''), versionPolicy, versionLabels: labels };
+  return { name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels };
 }
 
-function parsePolicy(value: unknown, path: string): VersionPolicy {
-  const p = asObject(value, path);
+/**
+ * edgeserve reads every model from the one repository it serves: a relative base_path is a folder
+ * in it; an absolute one (`/models/x`, `s3://bucket/models/x`, as TF Serving configs carry) is
+ * taken by its last folder name.
+ */
+function repositoryPath(basePath: string): string {
+  const trimmed = basePath.replace(/\/+$/, '');
+  if (trimmed.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  return trimmed.replace(/^\.\//, '');
+}
+
+function parsePolicy(value: unknown, path: string, fail: Fail): VersionPolicy {
+  const p = asObject(value, path, fail);
   const keys = Object.keys(p);
-  if (keys.length !== 1) throw new ConfigError(path, 'must have exactly one of "latest", "all", "specific"');
+  if (keys.length !== 1) fail(path, 'must have exactly one of "latest", "all", "specific"');
   if (p.all !== undefined) {
-    asObject(p.all, `${path}.all`);
+    asObject(p.all, `${path}.all`, fail);
     return { kind: 'all' };
   }
   if (p.latest !== undefined) {
-    const latest = asObject(p.latest, `${path}.latest`);
+    const latest = asObject(p.latest, `${path}.latest`, fail);
     const n = latest.num_versions ?? 1;
-    if (!Number.isInteger(n) || (n as number) < 0) {
-      throw new ConfigError(`${path}.latest.num_versions`, 'must be a non-negative integer');
-    }
+    if (!Number.isInteger(n) || (n as number) < 0) fail(`${path}.latest.num_versions`, 'must be a non-negative integer');
     // TF Serving treats num_versions 0 as 1.
     return { kind: 'latest', numVersions: Math.max(1, n as number) };
   }
   if (p.specific !== undefined) {
-    const specific = asObject(p.specific, `${path}.specific`);
-    if (!Array.isArray(specific.versions)) throw new ConfigError(`${path}.specific.versions`, 'must be an array of versions');
-    return { kind: 'specific', versions: specific.versions.map((v, i) => asVersion(v, `${path}.specific.versions[${i}]`)) };
+    const specific = asObject(p.specific, `${path}.specific`, fail);
+    if (!Array.isArray(specific.versions)) fail(`${path}.specific.versions`, 'must be an array of versions');
+    return {
+      kind: 'specific',
+      versions: (specific.versions as unknown[]).map((v, i) => asVersion(v, `${path}.specific.versions[${i}]`, fail)),
+    };
   }
-  throw new ConfigError(path, `unknown policy "${keys[0]}"; expected "latest", "all" or "specific"`);
+  return fail(path, `unknown policy "${keys[0]}"; expected "latest", "all" or "specific"`);
 }
 
-function asObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(path, 'must be an object');
+function asObject(value: unknown, path: string, fail: Fail): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be an object');
   return value as Record<string, unknown>;
 }
 
-function asVersion(value: unknown, path: string): number {
+function asVersion(value: unknown, path: string, fail: Fail): number {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new ConfigError(path, 'must be a non-negative integer version');
-  }
-  return n;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) fail(path, 'must be a non-negative integer version');
+  return n as number;
 }
 
 /** The versions a policy aspires to, highest first, from those present in storage. */

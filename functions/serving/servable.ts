@@ -1,4 +1,5 @@
 import type { InferenceSession, TensorSpec } from '../runtime/backend.ts';
+import { ServingError } from '../rest/status.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 
 export const DEFAULT_SIGNATURE = 'serving_default';
@@ -27,11 +28,28 @@ export class Servable {
     ]);
   }
 
-  run(feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, Tensor>> {
-    return this.session.run(feeds);
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
+
+  private released = false;
+
+  async run(feeds: ReadonlyMap<string, Tensor>): Promise<Map<string, Tensor>> {
+    // A request can hold a servable that was unloaded (evicted, swapped) before its run began.
+    if (this.released) {
+      throw new ServingError('UNAVAILABLE', `Version ${this.version} of model ${this.model} was unloaded; retry the request`);
+    }
+    this.inFlight++;
+    try {
+      return await this.session.run(feeds);
+    } finally {
+      if (--this.inFlight === 0) this.drained?.();
+    }
   }
 
-  unload(): Promise<void> {
-    return this.session.release();
+  /** Releases the session once the runs already under way have finished. */
+  async unload(): Promise<void> {
+    this.released = true;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.session.release();
   }
 }

@@ -1,31 +1,64 @@
-// TF Serving's Source: what the repository holds. Models are the folders at the root (plus any the
-// config names), versions are the numeric folders under a model's base path; nothing else counts.
-import type { ModelStore } from '../storage/model-store.ts';
-import { CONFIG_FILE, parseRepositoryConfig, type RepositoryConfig } from './model-config.ts';
+// TF Serving's Source: what the repository holds, read from one listing of it. A model is a
+// folder whose children include numeric version folders with a model.onnx; a version is such a
+// child (`007` is version 7); everything else is ignored.
+import type { ObjectInfo } from '../storage/model-store.ts';
 
+export const MODEL_FILE = 'model.onnx';
 const VERSION_FOLDER = /^\d+$/;
 
-export class Source {
-  constructor(readonly store: ModelStore) {}
+/** One version folder as the listing shows it. */
+export interface PresentVersion {
+  readonly version: number;
+  readonly folder: string;
+  /** Every object in the version folder, by its path inside the folder (`model.onnx`, `assets.extra/warmup.json`). */
+  readonly files: ReadonlyMap<string, ObjectInfo>;
+}
 
-  /** The repository's config file, or undefined when it has none. Throws ConfigError if invalid. */
-  async config(): Promise<RepositoryConfig | undefined> {
-    const bytes = await this.store.get(CONFIG_FILE);
-    return bytes === undefined ? undefined : parseRepositoryConfig(new TextDecoder().decode(bytes));
+/** A listing of the whole repository, indexed for the questions the Manager asks. */
+export class RepositorySnapshot {
+  private readonly byKey = new Map<string, ObjectInfo>();
+
+  constructor(objects: readonly ObjectInfo[]) {
+    for (const o of objects) this.byKey.set(o.key, o);
   }
 
-  modelFolders(): Promise<string[]> {
-    return this.store.listChildren('');
+  object(key: string): ObjectInfo | undefined {
+    return this.byKey.get(key);
   }
 
-  /** Version number → folder name. When two folders parse to one number (`7`, `007`), the last in sorted order wins, as in TF Serving. */
-  async versions(basePath: string): Promise<Map<number, string>> {
-    const found = new Map<number, string>();
-    for (const name of (await this.store.listChildren(basePath)).sort()) {
-      if (!VERSION_FOLDER.test(name)) continue;
-      const version = Number(name);
-      if (Number.isSafeInteger(version)) found.set(version, name);
+  /** Top-level folders with at least one version folder in them. */
+  modelFolders(): string[] {
+    const found = new Set<string>();
+    for (const key of this.byKey.keys()) {
+      const parts = key.split('/');
+      if (parts.length >= 3 && VERSION_FOLDER.test(parts[1]!)) found.add(parts[0]!);
     }
-    return found;
+    return [...found];
+  }
+
+  /**
+   * Version number → its folder, under `basePath`. When two folders parse to one number (`7`,
+   * `007`), the last in sorted order wins, as in TF Serving.
+   */
+  versions(basePath: string): Map<number, PresentVersion> {
+    const prefix = `${basePath}/`;
+    const folders = new Map<string, Map<string, ObjectInfo>>();
+    for (const [key, info] of this.byKey) {
+      if (!key.startsWith(prefix)) continue;
+      const rest = key.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) continue;
+      const folder = rest.slice(0, slash);
+      if (!VERSION_FOLDER.test(folder)) continue;
+      let files = folders.get(folder);
+      if (!files) folders.set(folder, (files = new Map()));
+      files.set(rest.slice(slash + 1), info);
+    }
+    const versions = new Map<number, PresentVersion>();
+    for (const folder of [...folders.keys()].sort()) {
+      const version = Number(folder);
+      if (Number.isSafeInteger(version)) versions.set(version, { version, folder, files: folders.get(folder)! });
+    }
+    return versions;
   }
 }

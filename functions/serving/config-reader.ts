@@ -1,0 +1,49 @@
+// Where the model config comes from: given up front (a file or an environment variable read by
+// the adapter), or a file at the repository root, re-read only when its ETag changes.
+import type { Logger } from '../log.ts';
+import { NOT_MODIFIED, type ModelStore } from '../storage/model-store.ts';
+import { CONFIG_FILES, parseRepositoryConfig, type RepositoryConfig } from './model-config.ts';
+import type { RepositorySnapshot } from './source.ts';
+
+export class ConfigReader {
+  private current: RepositoryConfig | undefined;
+  private etag: string | undefined;
+  private key: string | undefined;
+
+  constructor(
+    private readonly store: ModelStore,
+    private readonly logger: Logger,
+    /** A config given up front wins over any file in the repository. */
+    private readonly explicit?: RepositoryConfig,
+  ) {}
+
+  /**
+   * The config for this snapshot. A file whose ETag is unchanged costs nothing; a changed one is
+   * fetched conditionally. An invalid new file is logged and the last good config kept; an
+   * invalid first one throws (ConfigError).
+   */
+  async read(snapshot: RepositorySnapshot): Promise<RepositoryConfig | undefined> {
+    if (this.explicit) return this.explicit;
+    const key = CONFIG_FILES.find((k) => snapshot.object(k) !== undefined);
+    if (key === undefined) {
+      this.current = this.etag = this.key = undefined;
+      return undefined;
+    }
+    const listed = snapshot.object(key)!;
+    if (key === this.key && listed.etag === this.etag) return this.current;
+    const got = await this.store.get(key, key === this.key ? this.etag : undefined);
+    if (got === NOT_MODIFIED) return this.current;
+    if (got === undefined) return this.current; // deleted between the listing and the read
+    try {
+      const config = parseRepositoryConfig(new TextDecoder().decode(got.bytes), key);
+      if (this.key !== undefined) this.logger.log('info', 'config_reloaded', { file: key, models: config.models.length });
+      this.current = config;
+    } catch (e) {
+      if (this.key === undefined) throw e;
+      this.logger.log('error', 'config_rejected', { file: key, error: (e as Error).message, keeping: 'previous config' });
+    }
+    this.key = key;
+    this.etag = got.etag;
+    return this.current;
+  }
+}

@@ -1,0 +1,57 @@
+// One version of one model as the Manager tracks it: TF Serving's servable state (START →
+// LOADING → AVAILABLE → UNLOADING → END), whether the version policy still wants it, and the
+// bookkeeping for retries after a failed load.
+import type { ServingError, StatusCode } from '../rest/status.ts';
+import type { Servable } from './servable.ts';
+import { MODEL_FILE, type PresentVersion } from './source.ts';
+
+export type VersionState = 'START' | 'LOADING' | 'AVAILABLE' | 'UNLOADING' | 'END';
+
+export interface VersionStatus {
+  readonly version: number;
+  readonly state: VersionState;
+  readonly errorCode: StatusCode;
+  readonly errorMessage: string;
+}
+
+export class VersionSlot {
+  state: VersionState = 'START';
+  /** Wanted by the version policy in the latest listing. */
+  aspired = true;
+  servable: Servable | undefined;
+  error: ServingError | undefined;
+  lastUsed = 0;
+  /** Consecutive failed loads, the earliest time of the next attempt, and the bytes that failed. */
+  failures = 0;
+  retryAt = 0;
+  failedEtag: string | undefined;
+  loading: Promise<void> | undefined;
+
+  constructor(
+    readonly version: number,
+    public present: PresentVersion,
+  ) {}
+
+  get modelFile() {
+    return this.present.files.get(MODEL_FILE);
+  }
+
+  /** Bytes the version holds while loaded (its model file), for the memory budget. */
+  get sizeBytes(): number {
+    return this.servable?.sizeBytes ?? this.modelFile?.size ?? 0;
+  }
+
+  /** Holds memory: loaded, or being loaded. */
+  get resident(): boolean {
+    return this.state === 'AVAILABLE' || this.state === 'LOADING';
+  }
+
+  status(): VersionStatus {
+    return {
+      version: this.version,
+      state: this.state,
+      errorCode: this.error?.code ?? 'OK',
+      errorMessage: this.error?.message ?? '',
+    };
+  }
+}
