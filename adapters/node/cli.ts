@@ -1,85 +1,136 @@
-// `npm start`: serve a model repository folder over TF Serving's REST API.
-// Flags follow TF Serving's names where one exists; each also reads an EDGESERVE_* variable.
+// The edgeserve command line.
+//   edgeserve [serve] [options]   serve a model repository over TF Serving's REST API (npm start)
+//   edgeserve index DIR           write DIR/index.json, the listing an HTTP(S) repository publishes
+// Serving flags follow TF Serving's names where one exists; each also reads an EDGESERVE_* variable.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_SERVING_OPTIONS } from '../../functions/app.ts';
 import { consoleLogger } from '../../functions/log.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
+import { parseRepositoryConfig, type RepositoryConfig } from '../../functions/serving/model-config.ts';
+import { INDEX_FILE, renderIndex } from '../../functions/storage/http.ts';
 import { FileSystemStore } from '../storage/fs.ts';
 import { BACKEND_NAMES, type BackendName, createNodeBackend } from './ort-backends.ts';
 import { startNodeServer } from './server.ts';
+import { storeFromUrl } from './store-from-url.ts';
 
-const USAGE = `Usage: edgeserve [options]
-  --model_base_path DIR            model repository (default: ./models)      EDGESERVE_MODEL_BASE_PATH
-  --rest_api_port N                port (default: 8501; 0 picks a free one) EDGESERVE_PORT
-  --host ADDR                      bind address (default: 127.0.0.1)         EDGESERVE_HOST
-  --backend ort-node|ort-web       inference runtime (default: ort-node)     EDGESERVE_BACKEND
-  --threads N                      intra-op threads (default: runtime's)     EDGESERVE_THREADS
-  --rest_api_enable_cors_support   CORS headers on /v1 responses             EDGESERVE_CORS=1
-  --rest_api_timeout_in_ms N       model run deadline (default: 30000)       EDGESERVE_TIMEOUT_MS
-  --max_body_bytes N               request body limit (default: 33554432)    EDGESERVE_MAX_BODY_BYTES
-  --lazy                           load versions on first request            EDGESERVE_LAZY=1
+const d = DEFAULT_SERVING_OPTIONS;
+const USAGE = `Usage: edgeserve [serve] [options]     |     edgeserve index DIR
+Repository
+  --model_base_path DIR|s3://B/P|URL   model repository (default: ./models)          EDGESERVE_MODEL_BASE_PATH
+  --model_config_file FILE             JSON or TF Serving text config                 EDGESERVE_MODEL_CONFIG (the config itself)
+  --file_system_poll_wait_seconds N    refresh interval; 0 lists once (default: ${d.refreshIntervalMs / 1000})  EDGESERVE_POLL_SECONDS
+  --s3_endpoint URL                    S3-compatible endpoint (MinIO, R2)             AWS_ENDPOINT_URL
+  --s3_force_path_style                path-style S3 URLs                             EDGESERVE_S3_FORCE_PATH_STYLE=1
+  --storage_timeout_ms N               per storage request (default: 10000)           EDGESERVE_STORAGE_TIMEOUT_MS
+Models
+  --memory_budget_bytes N              model bytes loaded at once (default: ${d.memoryBudgetBytes})  EDGESERVE_MEMORY_BUDGET_BYTES
+  --enable_model_warmup=false          skip assets.extra/warmup.json                  EDGESERVE_WARMUP=0
+  --num_request_iterations_for_warmup N  replays per warmup record (default: 1)      EDGESERVE_WARMUP_ITERATIONS
+  --max_num_load_retries N             (default: ${d.maxLoadRetries})                                     EDGESERVE_MAX_LOAD_RETRIES
+  --load_retry_interval_ms N           first retry delay, doubling (default: ${d.loadRetryIntervalMs})    EDGESERVE_LOAD_RETRY_INTERVAL_MS
+  --lazy                               load versions on first request                 EDGESERVE_LAZY=1
+Server
+  --rest_api_port N                    port (default: 8501; 0 picks a free one)       EDGESERVE_PORT
+  --host ADDR                          bind address (default: 127.0.0.1)              EDGESERVE_HOST
+  --backend ort-node|ort-web           inference runtime (default: ort-node)          EDGESERVE_BACKEND
+  --threads N                          intra-op threads (default: runtime's)          EDGESERVE_THREADS
+  --rest_api_enable_cors_support       CORS headers on /v1 responses                  EDGESERVE_CORS=1
+  --rest_api_timeout_in_ms N           model run deadline (default: 30000)            EDGESERVE_TIMEOUT_MS
+  --max_body_bytes N                   request body limit (default: 33554432)         EDGESERVE_MAX_BODY_BYTES
   --help`;
 
-function main(): Promise<void> | void {
-  const { values } = parseArgs({
-    options: {
-      model_base_path: { type: 'string' },
-      rest_api_port: { type: 'string' },
-      host: { type: 'string' },
-      backend: { type: 'string' },
-      threads: { type: 'string' },
-      rest_api_enable_cors_support: { type: 'boolean' },
-      rest_api_timeout_in_ms: { type: 'string' },
-      max_body_bytes: { type: 'string' },
-      lazy: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    model_base_path: { type: 'string' },
+    model_config_file: { type: 'string' },
+    file_system_poll_wait_seconds: { type: 'string' },
+    s3_endpoint: { type: 'string' },
+    s3_force_path_style: { type: 'boolean' },
+    storage_timeout_ms: { type: 'string' },
+    memory_budget_bytes: { type: 'string' },
+    enable_model_warmup: { type: 'string' },
+    num_request_iterations_for_warmup: { type: 'string' },
+    max_num_load_retries: { type: 'string' },
+    load_retry_interval_ms: { type: 'string' },
+    lazy: { type: 'boolean' },
+    rest_api_port: { type: 'string' },
+    host: { type: 'string' },
+    backend: { type: 'string' },
+    threads: { type: 'string' },
+    rest_api_enable_cors_support: { type: 'boolean' },
+    rest_api_timeout_in_ms: { type: 'string' },
+    max_body_bytes: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+const env = process.env;
+
+if (values.help) {
+  console.log(USAGE);
+} else if (positionals[0] === 'index') {
+  await writeIndex(positionals[1] ?? fail('index needs a folder'));
+} else if (positionals.length === 0 || (positionals[0] === 'serve' && positionals.length === 1)) {
+  await serve().catch((e: unknown) => {
+    console.error(`edgeserve: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const env = process.env;
+} else {
+  fail(`unknown command ${positionals.join(' ')}`);
+}
+
+async function serve(): Promise<void> {
   const backend = (values.backend ?? env.EDGESERVE_BACKEND ?? 'ort-node') as BackendName;
   if (!BACKEND_NAMES.includes(backend)) fail(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
+  const store = storeFromUrl(values.model_base_path ?? env.EDGESERVE_MODEL_BASE_PATH ?? 'models', {
+    s3Endpoint: values.s3_endpoint,
+    s3ForcePathStyle: values.s3_force_path_style ?? env.EDGESERVE_S3_FORCE_PATH_STYLE === '1',
+    timeoutMs: integer('storage_timeout_ms', values.storage_timeout_ms ?? env.EDGESERVE_STORAGE_TIMEOUT_MS, 10_000),
+  });
   const threads = integer('threads', values.threads ?? env.EDGESERVE_THREADS, 0);
-  return run({
-    root: values.model_base_path ?? env.EDGESERVE_MODEL_BASE_PATH ?? 'models',
+  const server = await startNodeServer({
+    store,
+    backend: await createNodeBackend(backend, { threads: threads || undefined }),
+    logger: consoleLogger,
+    config: await explicitConfig(),
     port: integer('rest_api_port', values.rest_api_port ?? env.EDGESERVE_PORT, 8501),
     host: values.host ?? env.EDGESERVE_HOST ?? '127.0.0.1',
-    backend,
-    threads: threads || undefined,
+    preload: !(values.lazy ?? env.EDGESERVE_LAZY === '1'),
     cors: values.rest_api_enable_cors_support ?? env.EDGESERVE_CORS === '1',
     timeoutMs: integer('rest_api_timeout_in_ms', values.rest_api_timeout_in_ms ?? env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
     maxBodyBytes: integer('max_body_bytes', values.max_body_bytes ?? env.EDGESERVE_MAX_BODY_BYTES, DEFAULT_REST_OPTIONS.maxBodyBytes),
-    lazy: values.lazy ?? env.EDGESERVE_LAZY === '1',
+    refreshIntervalMs:
+      1000 * integer('file_system_poll_wait_seconds', values.file_system_poll_wait_seconds ?? env.EDGESERVE_POLL_SECONDS, d.refreshIntervalMs / 1000),
+    memoryBudgetBytes: integer('memory_budget_bytes', values.memory_budget_bytes ?? env.EDGESERVE_MEMORY_BUDGET_BYTES, d.memoryBudgetBytes),
+    warmup: (values.enable_model_warmup ?? env.EDGESERVE_WARMUP ?? 'true') !== 'false' && env.EDGESERVE_WARMUP !== '0',
+    warmupIterations: integer('num_request_iterations_for_warmup', values.num_request_iterations_for_warmup ?? env.EDGESERVE_WARMUP_ITERATIONS, 1),
+    maxLoadRetries: integer('max_num_load_retries', values.max_num_load_retries ?? env.EDGESERVE_MAX_LOAD_RETRIES, d.maxLoadRetries),
+    loadRetryIntervalMs: integer('load_retry_interval_ms', values.load_retry_interval_ms ?? env.EDGESERVE_LOAD_RETRY_INTERVAL_MS, d.loadRetryIntervalMs),
   });
-}
-
-interface RunOptions {
-  root: string; port: number; host: string; backend: BackendName; threads: number | undefined;
-  cors: boolean; timeoutMs: number; maxBodyBytes: number; lazy: boolean;
-}
-
-async function run(o: RunOptions): Promise<void> {
-  const store = new FileSystemStore(o.root);
-  const server = await startNodeServer({
-    store,
-    backend: await createNodeBackend(o.backend, { threads: o.threads }),
-    logger: consoleLogger,
-    port: o.port,
-    host: o.host,
-    preload: !o.lazy,
-    cors: o.cors,
-    timeoutMs: o.timeoutMs,
-    maxBodyBytes: o.maxBodyBytes,
-  });
-  consoleLogger.log('info', 'server_listening', { url: server.url, models: store.description, backend: o.backend });
+  consoleLogger.log('info', 'server_listening', { url: server.url, models: store.description, backend });
   const stop = () => {
     consoleLogger.log('info', 'server_stopping', {});
     void server.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** --model_config_file, else EDGESERVE_MODEL_CONFIG; undefined: the repository's own file. */
+async function explicitConfig(): Promise<RepositoryConfig | undefined> {
+  if (values.model_config_file) {
+    return parseRepositoryConfig(await readFile(values.model_config_file, 'utf8'), values.model_config_file);
+  }
+  if (env.EDGESERVE_MODEL_CONFIG) return parseRepositoryConfig(env.EDGESERVE_MODEL_CONFIG, 'EDGESERVE_MODEL_CONFIG');
+  return undefined;
+}
+
+async function writeIndex(dir: string): Promise<void> {
+  const objects = await new FileSystemStore(dir).list('');
+  await writeFile(join(dir, INDEX_FILE), renderIndex(objects));
+  console.log(`wrote ${join(dir, INDEX_FILE)} listing ${objects.length} objects`);
 }
 
 function integer(name: string, raw: string | undefined, fallback: number): number {
@@ -93,5 +144,3 @@ function fail(message: string): never {
   console.error(`edgeserve: ${message}\n\n${USAGE}`);
   process.exit(2);
 }
-
-await main();

@@ -12,7 +12,7 @@ import type { VersionSelector } from '../rest/url-grammar.ts';
 import { StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { ConfigReader } from './config-reader.ts';
 import { errorText, type Loader } from './loader.ts';
-import { aspiredVersions, defaultModelConfig, type ModelConfig, type RepositoryConfig } from './model-config.ts';
+import { aspiredVersions, ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from './model-config.ts';
 import type { Servable } from './servable.ts';
 import { RepositorySnapshot, type PresentVersion } from './source.ts';
 import { VersionSlot, type VersionStatus } from './version-slot.ts';
@@ -207,6 +207,8 @@ export class Manager {
         this.checkedAt = started;
         return;
       }
+      // Only the first config can fail here (a bad later one is logged and the last good kept).
+      if (e instanceof ConfigError) throw new ServingError('FAILED_PRECONDITION', e.message);
       throw e;
     }
     const configs = new Map<string, ModelConfig>();
