@@ -64,3 +64,15 @@ async function listFiles(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+/**
+ * Run directly (`tsx test/s3-server.ts DIR PREFIX`): an S3 server in its own process with DIR
+ * uploaded under PREFIX, as a real remote store would be; prints `{"endpoint": …}` and serves
+ * until SIGTERM. Benchmarks use this so the store does not share the client's event loop.
+ */
+if (process.argv[1]?.endsWith('s3-server.ts') && process.argv.length >= 4) {
+  const s3 = await startS3();
+  await s3.upload(process.argv[2]!, process.argv[3]!);
+  console.log(JSON.stringify({ endpoint: s3.endpoint }));
+  process.once('SIGTERM', () => void s3.stop().then(() => process.exit(0)));
+}

@@ -1,7 +1,7 @@
 // Where the model config comes from: given up front (a file or an environment variable read by
 // the adapter), or a file at the repository root, re-read only when its ETag changes.
 import type { Logger } from '../log.ts';
-import { NOT_MODIFIED, type ModelStore } from '../storage/model-store.ts';
+import { NOT_MODIFIED, type ModelStore, type StoredObject } from '../storage/model-store.ts';
 import { CONFIG_FILES, parseRepositoryConfig, type RepositoryConfig } from './model-config.ts';
 import type { RepositorySnapshot } from './source.ts';
 
@@ -18,11 +18,23 @@ export class ConfigReader {
   ) {}
 
   /**
+   * A cold start has no listing yet to say whether the config exists: reading the usual file
+   * alongside the first listing saves a round trip on the cold path (a 404 costs one request).
+   */
+  prefetch(): Promise<StoredObject | undefined> | undefined {
+    if (this.explicit || this.key !== undefined) return undefined;
+    return this.store.get(CONFIG_FILES[0]).then(
+      (got) => (got === NOT_MODIFIED ? undefined : got),
+      () => undefined, // the listing reports outages; the read is retried after it
+    );
+  }
+
+  /**
    * The config for this snapshot. A file whose ETag is unchanged costs nothing; a changed one is
    * fetched conditionally. An invalid new file is logged and the last good config kept; an
    * invalid first one throws (ConfigError).
    */
-  async read(snapshot: RepositorySnapshot): Promise<RepositoryConfig | undefined> {
+  async read(snapshot: RepositorySnapshot, prefetched?: Promise<StoredObject | undefined>): Promise<RepositoryConfig | undefined> {
     if (this.explicit) return this.explicit;
     const key = CONFIG_FILES.find((k) => snapshot.object(k) !== undefined);
     if (key === undefined) {
@@ -31,7 +43,8 @@ export class ConfigReader {
     }
     const listed = snapshot.object(key)!;
     if (key === this.key && listed.etag === this.etag) return this.current;
-    const got = await this.store.get(key, key === this.key ? this.etag : undefined);
+    const early = key === CONFIG_FILES[0] ? await prefetched : undefined;
+    const got = early?.etag === listed.etag ? early : await this.store.get(key, key === this.key ? this.etag : undefined);
     if (got === NOT_MODIFIED) return this.current;
     if (got === undefined) return this.current; // deleted between the listing and the read
     try {

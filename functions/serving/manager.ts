@@ -197,8 +197,9 @@ export class Manager {
     let snapshot: RepositorySnapshot;
     let config: RepositoryConfig | undefined;
     try {
+      const prefetched = this.configReader.prefetch();
       snapshot = new RepositorySnapshot(await this.options.store.list(''));
-      config = await this.configReader.read(snapshot);
+      config = await this.configReader.read(snapshot, prefetched);
     } catch (e) {
       if (e instanceof StoreUnavailableError) {
         this.options.logger.log('warn', 'refresh_failed', { error: e.message, keeping: 'current versions' });
