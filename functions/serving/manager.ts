@@ -215,18 +215,23 @@ export class Manager {
     const configs = new Map<string, ModelConfig>();
     for (const folder of snapshot.modelFolders()) configs.set(folder, defaultModelConfig(folder));
     for (const m of config?.models ?? []) configs.set(m.name, m);
+    const loads: Promise<void>[] = [];
     for (const [name, modelConfig] of configs) {
       let state = this.models.get(name);
       if (state === undefined) this.models.set(name, (state = new ModelState(modelConfig)));
       state.config = modelConfig;
-      this.applyListing(state, snapshot.versions(modelConfig.basePath));
+      loads.push(...this.applyListing(state, snapshot.versions(modelConfig.basePath)));
     }
     for (const [name, state] of this.models) if (!configs.has(name)) this.applyListing(state, new Map());
     this.checkedAt = started;
     this.listedOnce = true;
+    // A refresh ends when the new versions it found are loaded, so that the platform keeps it
+    // alive that long (it runs under waitUntil on Workers, where unawaited work is cut off).
+    await Promise.all(loads);
   }
 
-  private applyListing(state: ModelState, present: Map<number, PresentVersion>): void {
+  /** Brings a model's versions in line with a listing; returns the background loads it started. */
+  private applyListing(state: ModelState, present: Map<number, PresentVersion>): Promise<void>[] {
     const aspired = new Set(aspiredVersions(state.config.versionPolicy, [...present.keys()]));
     const now = this.now();
     for (const slot of state.slots.values()) slot.aspired = aspired.has(slot.version);
@@ -246,10 +251,9 @@ export class Manager {
         if (changed) slot.failures = 0;
       }
     }
-    if (state.active) {
-      for (const slot of state.slots.values()) if (this.loadable(slot)) this.background(this.load(state, slot));
-    }
+    const loads = state.active ? [...state.slots.values()].filter((s) => this.loadable(s)).map((s) => this.load(state, s)) : [];
     this.settle(state);
+    return loads;
   }
 
   /**

@@ -1,0 +1,58 @@
+// Opt-in edge caching of predictions: for the models named in EDGESERVE_CACHE_MODELS (whose
+// versions must be deterministic), an identical predict body to the same model version is
+// answered from the Workers Cache API. The key is model, version and the body's SHA-256, so a
+// new version never serves an old answer. `x-edgeserve-cache: hit|miss` says which happened.
+import type { Edgeserve } from '../../functions/app.ts';
+import { parseRestCall } from '../../functions/rest/url-grammar.ts';
+
+export interface CacheLike {
+  match(key: Request): Promise<Response | undefined>;
+  put(key: Request, response: Response): Promise<void>;
+}
+
+const CACHE_HOST = 'https://edgeserve-predict-cache.internal';
+
+export async function cachedPredict(
+  request: Request,
+  edgeserve: Edgeserve,
+  cache: CacheLike,
+  cachedModels: ReadonlySet<string>,
+  ctx: { waitUntil(p: Promise<unknown>): void },
+  next: (request: Request) => Promise<Response>,
+): Promise<Response> {
+  if (request.method !== 'POST' || cachedModels.size === 0) return next(request);
+  let call;
+  try {
+    const url = new URL(request.url);
+    call = parseRestCall('POST', url.pathname + url.search);
+  } catch {
+    return next(request); // not a predict URL: the handler answers with TF Serving's error
+  }
+  if (call.api !== 'predict' || !cachedModels.has(call.model)) return next(request);
+  // The version that would serve this request now (cheap when warm); errors fall through.
+  let version: number;
+  try {
+    version = (await edgeserve.manager.servable(call.model, call.selector)).version;
+  } catch {
+    return next(request);
+  }
+  const body = await request.arrayBuffer();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
+  const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const key = new Request(`${CACHE_HOST}/${encodeURIComponent(call.model)}/${version}/${hash}`);
+  const hit = await cache.match(key);
+  if (hit) return withCacheHeader(hit, 'hit');
+  const response = await next(new Request(request, { body }));
+  if (response.status === 200 && response.headers.get('x-model-version') === String(version)) {
+    const stored = withCacheHeader(response.clone(), 'hit');
+    stored.headers.set('Cache-Control', 'max-age=86400');
+    ctx.waitUntil(cache.put(key, stored));
+  }
+  return withCacheHeader(response, 'miss');
+}
+
+function withCacheHeader(response: Response, state: 'hit' | 'miss'): Response {
+  const copy = new Response(response.body, response);
+  copy.headers.set('x-edgeserve-cache', state);
+  return copy;
+}

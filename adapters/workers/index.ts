@@ -1,0 +1,2 @@
+export { default } from './worker.ts';
+export type { Env } from './worker.ts';

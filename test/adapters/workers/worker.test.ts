@@ -1,0 +1,73 @@
+// The Worker inside workerd, models in R2: the same conformance suite as every adapter, plus the
+// scheduled warm-up, hot updates through R2, the edge cache, and a cold load shared by requests.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, defineConformanceSuite } from '../../conformance/cases.ts';
+import { exampleRepository } from '../../helpers.ts';
+import { startWorker, type TestWorker } from '../../workers-runtime.ts';
+
+let worker: TestWorker;
+beforeAll(async () => {
+  worker = await startWorker({ EDGESERVE_CACHE_MODELS: 'half_plus_two' });
+  await worker.scheduled(); // deployed with its cron: versions are warm, as the suite expects
+}, 120_000);
+afterAll(() => worker?.dispose());
+
+defineConformanceSuite('Cloudflare Worker in workerd, models in R2', () => (path, init) => worker.fetch(path, init));
+
+describe('Worker lifecycle', () => {
+  it('the cron warm-up loads models before any request', async () => {
+    const fresh = await startWorker({ EDGESERVE_WARMUP_MODELS: 'mnist' });
+    try {
+      const before = await call(fresh.fetch, 'GET', '/v1/models/mnist');
+      expect(before.json.model_version_status[0].state).toBe('START');
+      await fresh.scheduled();
+      const after = await call(fresh.fetch, 'GET', '/v1/models/mnist');
+      expect(after.json.model_version_status[0].state).toBe('AVAILABLE');
+      expect((await call(fresh.fetch, 'GET', '/v1/models/mnist_int8')).json.model_version_status[0].state).toBe('START');
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
+
+  it('concurrent cold requests share one load; a new version put into R2 is served after refresh', async () => {
+    const fresh = await startWorker({ EDGESERVE_POLL_SECONDS: '1' });
+    try {
+      const body = JSON.stringify({ instances: [Array(784).fill(0.25)] });
+      const cold = await Promise.all(Array.from({ length: 10 }, () => call(fresh.fetch, 'POST', '/v1/models/mnist:predict', body)));
+      expect(cold.map((r) => r.status)).toEqual(Array(10).fill(200));
+      const scores = cold.map((r) => JSON.stringify(r.json.predictions));
+      expect(new Set(scores).size).toBe(1);
+      const bytes = new Uint8Array(await readFile(join(await exampleRepository(), 'mnist/1/model.onnx')));
+      await fresh.put('mnist/2/model.onnx', bytes);
+      const deadline = Date.now() + 10_000;
+      let version: string | null = null;
+      while (Date.now() < deadline && version !== '2') {
+        await new Promise((r) => setTimeout(r, 200));
+        version = (await call(fresh.fetch, 'POST', '/v1/models/mnist:predict', body)).headers.get('x-model-version');
+      }
+      expect(version).toBe('2');
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
+
+  it('answers identical predictions from the edge cache, keyed by version, when enabled for the model', async () => {
+    const body = '{"instances": [1.0, 2.0, 3.0]}';
+    const first = await call(worker.fetch, 'POST', '/v1/models/half_plus_two:predict', body);
+    expect(first.headers.get('x-edgeserve-cache')).toBe('miss');
+    let second = first;
+    for (let i = 0; i < 20 && second.headers.get('x-edgeserve-cache') !== 'hit'; i++) {
+      await new Promise((r) => setTimeout(r, 50)); // the put runs in waitUntil
+      second = await call(worker.fetch, 'POST', '/v1/models/half_plus_two:predict', body);
+    }
+    expect(second.headers.get('x-edgeserve-cache')).toBe('hit');
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('x-model-version')).toBe('2');
+    const other = await call(worker.fetch, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [4.0]}');
+    expect(other.headers.get('x-edgeserve-cache')).toBe('miss');
+    const notCached = await call(worker.fetch, 'POST', '/v1/models/two_io:predict', '{"instances":[{"a":[1.0,2.0],"b":1}]}');
+    expect(notCached.headers.get('x-edgeserve-cache')).toBeNull();
+  });
+});

@@ -1,0 +1,59 @@
+// The built Worker running in workerd (miniflare), with the example repository in its R2 bucket.
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { Miniflare } from 'miniflare';
+import { buildWorker, WORKER_OUT } from '../scripts/build-workers.ts';
+import { exampleRepository } from './helpers.ts';
+
+export interface TestWorker {
+  readonly mf: Miniflare;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  put(key: string, body: Uint8Array | string): Promise<void>;
+  remove(key: string): Promise<void>;
+  scheduled(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+let built: Promise<unknown> | undefined;
+
+export async function startWorker(vars: Record<string, string> = {}, options: { upload?: boolean } = {}): Promise<TestWorker> {
+  built ??= buildWorker();
+  await built;
+  const mf = new Miniflare({
+    modules: [{ type: 'ESModule', path: join(WORKER_OUT, 'index.mjs') }, { type: 'CompiledWasm', path: join(WORKER_OUT, 'ort-wasm-simd-threaded.wasm') }],
+    modulesRoot: WORKER_OUT,
+    compatibilityDate: '2026-04-01',
+    r2Buckets: ['MODELS'],
+    bindings: { EDGESERVE_POLL_SECONDS: '1', ...vars },
+    log: undefined,
+  });
+  const bucket = (await mf.getR2Bucket('MODELS')) as unknown as {
+    put(k: string, v: Uint8Array | string): Promise<unknown>;
+    delete(k: string): Promise<void>;
+  };
+  if (options.upload !== false) {
+    const repo = await exampleRepository();
+    for (const file of await listFiles(repo)) {
+      await bucket.put(relative(repo, file).split(sep).join('/'), new Uint8Array(await readFile(file)));
+    }
+  }
+  const worker = await mf.getWorker();
+  return {
+    mf,
+    fetch: (path, init) => mf.dispatchFetch(`http://edgeserve.test${path}`, init as never) as unknown as Promise<Response>,
+    put: async (key, body) => void (await bucket.put(key, body)),
+    remove: (key) => bucket.delete(key),
+    scheduled: async () => void (await (worker as unknown as { scheduled(o: { cron: string }): Promise<unknown> }).scheduled({ cron: "*/5 * * * *" })),
+    dispose: () => mf.dispose(),
+  };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full)));
+    else out.push(full);
+  }
+  return out;
+}
