@@ -7,6 +7,8 @@ import { exampleRepository } from './helpers.ts';
 
 export interface TestWorker {
   readonly mf: Miniflare;
+  /** The worker's own HTTP address on 127.0.0.1 (plain HTTP, as a client would call it). */
+  readonly url: string;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   put(key: string, body: Uint8Array | string): Promise<void>;
   remove(key: string): Promise<void>;
@@ -25,6 +27,8 @@ export async function startWorker(vars: Record<string, string> = {}, options: { 
     compatibilityDate: '2026-04-01',
     r2Buckets: ['MODELS'],
     bindings: { EDGESERVE_POLL_SECONDS: '1', ...vars },
+    host: '127.0.0.1',
+    port: 0,
     log: undefined,
   });
   const bucket = (await mf.getR2Bucket('MODELS')) as unknown as {
@@ -38,8 +42,10 @@ export async function startWorker(vars: Record<string, string> = {}, options: { 
     }
   }
   const worker = await mf.getWorker();
+  const url = (await mf.ready).origin;
   return {
     mf,
+    url,
     fetch: (path, init) => mf.dispatchFetch(`http://edgeserve.test${path}`, init as never) as unknown as Promise<Response>,
     put: async (key, body) => void (await bucket.put(key, body)),
     remove: (key) => bucket.delete(key),

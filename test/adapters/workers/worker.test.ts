@@ -70,4 +70,26 @@ describe('Worker lifecycle', () => {
     const notCached = await call(worker.fetch, 'POST', '/v1/models/two_io:predict', '{"instances":[{"a":[1.0,2.0],"b":1}]}');
     expect(notCached.headers.get('x-edgeserve-cache')).toBeNull();
   });
+
+  it('holds the memory budget: the least recently used model unloads and reloads on demand', async () => {
+    const repo = await exampleRepository();
+    const size = async (m: string) => (await readFile(join(repo, m, '1/model.onnx'))).length;
+    const budget = (await size('mnist')) + (await size('mnist_int8')) + 1000;
+    const fresh = await startWorker({ EDGESERVE_MEMORY_BUDGET_BYTES: String(budget) });
+    const state = async (m: string) => (await call(fresh.fetch, 'GET', `/v1/models/${m}`)).json.model_version_status[0].state;
+    try {
+      const body = JSON.stringify({ instances: [Array(784).fill(0.5)] });
+      for (const m of ['mnist', 'mnist_int8', 'mnist_fp16']) {
+        expect((await call(fresh.fetch, 'POST', `/v1/models/${m}:predict`, body)).status).toBe(200);
+      }
+      expect(await state('mnist')).toBe('START'); // evicted: least recently used
+      expect(await state('mnist_int8')).toBe('AVAILABLE');
+      expect(await state('mnist_fp16')).toBe('AVAILABLE');
+      expect((await call(fresh.fetch, 'POST', '/v1/models/mnist:predict', body)).status).toBe(200);
+      expect(await state('mnist')).toBe('AVAILABLE');
+      expect(await state('mnist_int8')).toBe('START');
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
 });

@@ -1,0 +1,58 @@
+// Issue 4's targets, in workerd through miniflare:
+// (a) warm predict: the Worker (onnxruntime-web in workerd) against the Node server on
+//     onnxruntime-web, same classifier and one-row body, both over loopback HTTP, interleaved;
+// (b) the first request to a fresh isolate with the classifier in R2 (workerd already started):
+//     module evaluation, onnxruntime's WASM start, the R2 reads, the session, the prediction.
+import { createNodeBackend } from '../adapters/node/ort-backends.ts';
+import { startNodeServer } from '../adapters/node/server.ts';
+import { FileSystemStore } from '../adapters/storage/fs.ts';
+import { silentLogger } from '../functions/log.ts';
+import { mnistSamples } from '../test/fixtures/example-models.ts';
+import { startWorker } from '../test/workers-runtime.ts';
+import { interleave, median, pythonStyleRows } from './stats.ts';
+
+export async function benchWorkers(repository: string) {
+  const body = pythonStyleRows(mnistSamples(1).images);
+  const predict = async (fetcher: (path: string, init: RequestInit) => Promise<Response>) => {
+    const res = await fetcher('/v1/models/mnist:predict', { method: 'POST', body });
+    if (res.status !== 200) throw new Error(await res.text());
+    await res.text();
+  };
+
+  const worker = await startWorker();
+  const node = await startNodeServer({
+    store: new FileSystemStore(repository), backend: await createNodeBackend('ort-web'), logger: silentLogger,
+    port: 0, host: '127.0.0.1', preload: true,
+  });
+  // The transports differ (miniflare routes through its own entry worker): an empty request on
+  // each (a 404 page, no model) measures what to subtract to compare the predict work itself.
+  const empty = async (base: string) => void (await (await fetch(`${base}/healthz`)).text());
+  let warm;
+  let transport;
+  try {
+    warm = await interleave(() => predict((p, i) => fetch(worker.url + p, i)), () => predict((p, i) => fetch(node.url + p, i)), 400, 50);
+    transport = await interleave(() => empty(worker.url), () => empty(node.url), 400, 50);
+  } finally {
+    await worker.dispose();
+    await node.close();
+  }
+
+  const firsts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const fresh = await startWorker();
+    try {
+      const t0 = performance.now();
+      await predict(fresh.fetch);
+      firsts.push(performance.now() - t0);
+    } finally {
+      await fresh.dispose();
+    }
+  }
+  return {
+    workerdUs: median(warm.a),
+    nodeWebUs: median(warm.b),
+    workerdEmptyUs: median(transport.a),
+    nodeEmptyUs: median(transport.b),
+    firstRequestMs: median(firsts),
+  };
+}
