@@ -1,6 +1,6 @@
 // node:http message ⇄ the REST layer's request/response, without building Fetch objects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
+import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
 
 export interface NodeRestRequest extends RestRequest {
   /** True when the body was refused before it was read to the end. */
@@ -47,7 +47,7 @@ export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
         };
         const onError = (e: Error) => {
           cleanup();
-          reject(e);
+          reject(new ClientClosedError(e));
         };
         req.on('data', onData);
         req.on('end', onEnd);

@@ -20,6 +20,11 @@ export class FileSystemStore implements ModelStore {
     // Walk from the deepest folder the prefix names, then filter by the full prefix.
     const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
     const out: ObjectInfo[] = [];
+    // A missing repository root is an outage (a remount, a swapped directory), never "no models":
+    // that would unload everything, where TF Serving keeps what it has.
+    await stat(this.root).catch((e: unknown) => {
+      throw this.unavailable('list', prefix, e);
+    });
     const walk = async (dir: string): Promise<void> => {
       let entries;
       try {
@@ -30,12 +35,14 @@ export class FileSystemStore implements ModelStore {
       }
       for (const entry of entries) {
         const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (entry.isFile()) {
+        // stat follows symlinks (ConfigMap mounts and the like link their files and folders).
+        const info = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+        if (info?.isDirectory()) await walk(full);
+        else if (info?.isFile()) {
           const key = relative(this.root, full).split(sep).join('/');
           if (!key.startsWith(prefix)) continue;
-          const info = await stat(full).catch(() => undefined);
-          if (info) out.push({ key, etag: etagOf(info), size: info.size });
+          const stats = await stat(full).catch(() => undefined);
+          if (stats) out.push({ key, etag: etagOf(stats), size: stats.size });
         }
       }
     };

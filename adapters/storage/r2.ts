@@ -46,11 +46,13 @@ export class R2Store implements ModelStore {
   async get(key: string, ifNoneMatch?: string) {
     // R2 compares unquoted ETags; ours are the quoted HTTP form, as S3 and HTTP stores give them.
     const onlyIf = ifNoneMatch ? { etagDoesNotMatch: ifNoneMatch.replace(/^"|"$/g, '') } : undefined;
-    const object = await this.call(`read ${key}`, () => this.bucket.get(this.prefix + key, onlyIf ? { onlyIf } : undefined));
-    if (object === null) return undefined;
-    // A failed precondition returns the object's metadata without a body.
-    if (!('arrayBuffer' in object)) return NOT_MODIFIED;
-    return { bytes: new Uint8Array(await object.arrayBuffer()), etag: object.httpEtag };
+    return this.call(`read ${key}`, async () => {
+      const object = await this.bucket.get(this.prefix + key, onlyIf ? { onlyIf } : undefined);
+      if (object === null) return undefined;
+      // A failed precondition returns the object's metadata without a body.
+      if (!('arrayBuffer' in object)) return NOT_MODIFIED;
+      return { bytes: new Uint8Array(await object.arrayBuffer()), etag: object.httpEtag };
+    });
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

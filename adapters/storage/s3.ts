@@ -105,7 +105,8 @@ export class S3Store implements ModelStore {
       return await request(controller.signal);
     } catch (e) {
       const status = httpStatus(e);
-      if (status === 304 || status === 404) throw e;
+      // "Not modified" and "no such key" are answers; anything else (NoSuchBucket too) is an outage.
+      if (status === 304 || (status === 404 && !what.startsWith('list') && (e as { name?: string }).name !== 'NoSuchBucket')) throw e;
       const reason = controller.signal.aborted ? `timed out after ${this.timeoutMs} ms` : (e as Error).message || (e as Error).name;
       throw new StoreUnavailableError(`Cannot ${what} in ${this.description}: ${reason}`, { cause: e });
     } finally {

@@ -28,6 +28,14 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client went away before its body arrived: nobody to answer, nothing to log as a fault. */
+export class ClientClosedError extends Error {
+  constructor(cause: unknown) {
+    super('client closed the request', { cause });
+    this.name = 'ClientClosedError';
+  }
+}
+
 export function fromFetchRequest(request: Request, waitUntil?: (work: Promise<unknown>) => void): RestRequest {
   return {
     waitUntil,

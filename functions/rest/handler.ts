@@ -3,7 +3,7 @@
 import type { Logger } from '../log.ts';
 import type { Manager } from '../serving/manager.ts';
 import { readBodyText } from './body.ts';
-import { BodyTooLargeError, type RestRequest, type RestResponse } from './exchange.ts';
+import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from './exchange.ts';
 import { classifyOrRegress } from './classify-regress.ts';
 import { documentError } from './codec/predict-request.ts';
 import { JsonParseError, parseJson } from './json/parse.ts';
@@ -43,6 +43,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
     } catch (e) {
       if (e instanceof ServingError) return errorResponse(e, options);
       if (e instanceof BodyTooLargeError) return jsonResponse(413, errorBody(e.message), options);
+      if (e instanceof ClientClosedError) return jsonResponse(499, errorBody(e.message), options);
       options.logger.log('error', 'internal_error', { method, path, error: e instanceof Error ? e.stack : String(e) });
       return jsonResponse(500, errorBody('Internal error'), options);
     }

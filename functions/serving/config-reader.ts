@@ -22,7 +22,7 @@ export class ConfigReader {
    * alongside the first listing saves a round trip on the cold path (a 404 costs one request).
    */
   prefetch(): Promise<StoredObject | undefined> | undefined {
-    if (this.explicit || this.key !== undefined) return undefined;
+    if (this.explicit) return undefined;
     return this.store.get(CONFIG_FILES[0]).then(
       (got) => (got === NOT_MODIFIED ? undefined : got),
       () => undefined, // the listing reports outages; the read is retried after it
@@ -31,10 +31,13 @@ export class ConfigReader {
 
   /**
    * The config for this snapshot. A file whose ETag is unchanged costs nothing; a changed one is
-   * fetched conditionally. An invalid new file is logged and the last good config kept; an
-   * invalid first one throws (ConfigError).
+   * fetched conditionally. An invalid file is logged and the last good config (or none) kept;
+   * with `strict` (the first listing) it throws ConfigError instead.
    */
-  async read(snapshot: RepositorySnapshot, prefetched?: Promise<StoredObject | undefined>): Promise<RepositoryConfig | undefined> {
+  async read(
+    snapshot: RepositorySnapshot,
+    { prefetched, strict }: { prefetched?: Promise<StoredObject | undefined>; strict: boolean },
+  ): Promise<RepositoryConfig | undefined> {
     if (this.explicit) return this.explicit;
     const key = CONFIG_FILES.find((k) => snapshot.object(k) !== undefined);
     if (key === undefined) {
@@ -52,7 +55,8 @@ export class ConfigReader {
       if (this.key !== undefined) this.logger.log('info', 'config_reloaded', { file: key, models: config.models.length });
       this.current = config;
     } catch (e) {
-      if (this.key === undefined) throw e;
+      // At start there is nothing to keep: the server must not come up on a config it cannot read.
+      if (strict) throw e;
       this.logger.log('error', 'config_rejected', { file: key, error: (e as Error).message, keeping: 'previous config' });
     }
     this.key = key;

@@ -25,7 +25,11 @@ export function parseManifest(bytes: Uint8Array, key: string): Manifest {
   if (typeof files !== 'object' || files === null || Array.isArray(files)) throw invalid('"files" must be an object');
   const out = new Map<string, FileDigest>();
   for (const [name, entry] of Object.entries(files)) {
-    const { sha256, size } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalid(`files["${name}"] must be an object`);
+    const unknown = Object.keys(entry).filter((k) => k !== 'sha256' && k !== 'size');
+    // A misspelt key ("sha-256") must not quietly turn verification off.
+    if (unknown.length > 0) throw invalid(`files["${name}"] has unknown field "${unknown[0]}" (expected sha256, size)`);
+    const { sha256, size } = entry as Record<string, unknown>;
     if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha256))) {
       throw invalid(`files["${name}"].sha256 must be 64 hex digits`);
     }

@@ -44,6 +44,10 @@ export class Loader {
       wantWarmup ? this.read(base + WARMUP_FILE) : undefined,
     ]);
     if (modelBytes === undefined) throw new ServingError('NOT_FOUND', `No ${MODEL_FILE} found at ${base}${MODEL_FILE}`);
+    if (present.files.has(MANIFEST_FILE) && manifestBytes === undefined) {
+      // Listed but gone: loading unverified bytes is what the manifest exists to prevent.
+      throw new ServingError('DATA_LOSS', `${base}${MANIFEST_FILE} was listed but could not be read`);
+    }
     const manifest = manifestBytes === undefined ? undefined : parseManifest(manifestBytes, base + MANIFEST_FILE);
     await verifyFile(manifest, MODEL_FILE, modelBytes, base + MODEL_FILE);
     if (warmupBytes !== undefined) await verifyFile(manifest, WARMUP_FILE, warmupBytes, base + WARMUP_FILE);

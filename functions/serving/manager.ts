@@ -58,7 +58,7 @@ export class Manager {
   private readonly now: () => number;
   private checkedAt = -Infinity;
   private listedOnce = false;
-  private refreshing: Promise<void> | undefined;
+  private refreshing: Promise<Promise<void>[]> | undefined;
 
   constructor(private readonly options: ManagerOptions) {
     this.configReader = new ConfigReader(options.store, options.logger, options.config);
@@ -81,22 +81,20 @@ export class Manager {
   async servable(model: string, selector: VersionSelector, ctx?: RequestContext): Promise<Servable> {
     await this.ready(ctx);
     const state = this.models.get(model);
-    let slot: VersionSlot | undefined;
     if (selector.kind === 'label') {
       const version = state?.config.versionLabels.get(selector.label);
       if (version === undefined) {
         throw new ServingError('INVALID_ARGUMENT', `Unrecognized servable version label: ${selector.label}`);
       }
-      slot = await this.specific(state!, model, version);
-    } else if (selector.kind === 'version') {
-      if (state === undefined) throw notFoundSpecific(model, selector.version);
-      slot = await this.specific(state, model, selector.version);
-    } else {
-      slot = state === undefined ? undefined : await this.latest(state, ctx);
-      if (slot === undefined) throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
+      return this.specific(state!, model, version);
     }
-    slot.lastUsed = this.now();
-    return slot.servable!;
+    if (selector.kind === 'version') {
+      if (state === undefined) throw notFoundSpecific(model, selector.version);
+      return this.specific(state, model, selector.version);
+    }
+    const servable = state === undefined ? undefined : await this.latest(state, ctx);
+    if (servable === undefined) throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
+    return servable;
   }
 
   /**
@@ -104,7 +102,7 @@ export class Manager {
    * then load every aspired version of the named models (all when none are named).
    */
   async warmup(models?: readonly string[]): Promise<Map<string, VersionStatus[]>> {
-    await this.refresh();
+    await Promise.all(await this.refresh());
     const names = models ?? [...this.models.keys()];
     const out = new Map<string, VersionStatus[]>();
     await Promise.all(
@@ -127,7 +125,7 @@ export class Manager {
     }
   }
 
-  /** Bytes of the versions loaded or loading now (what the memory budget counts). */
+  /** Bytes of the versions loaded, loading or draining now (what the memory budget counts). */
   residentBytes(): number {
     let total = 0;
     for (const state of this.models.values()) for (const s of state.slots.values()) if (s.resident) total += s.sizeBytes;
@@ -136,33 +134,52 @@ export class Manager {
 
   // ---- resolution ----
 
-  private async latest(state: ModelState, ctx?: RequestContext): Promise<VersionSlot | undefined> {
+  /** The servable of `slot` if it is AVAILABLE, taken with the check (no await in between). */
+  private use(slot: VersionSlot): Servable | undefined {
+    if (slot.state !== 'AVAILABLE' || slot.servable === undefined) return undefined;
+    slot.lastUsed = this.now();
+    return slot.servable;
+  }
+
+  /** Makes a cold, evicted-and-draining or loading slot AVAILABLE if it can be. */
+  private async bringUp(state: ModelState, slot: VersionSlot): Promise<void> {
+    if (slot.unloading) await slot.unloading; // evicted a moment ago: let it drain, then reload
+    if (this.loadable(slot)) await this.load(state, slot);
+    else if (slot.loading) await slot.loading; // another request's load: wait for the same one
+  }
+
+  private async latest(state: ModelState, ctx?: RequestContext): Promise<Servable | undefined> {
     state.active = true;
     const slots = state.sorted();
     const available = slots.find((s) => s.state === 'AVAILABLE');
-    // Serve what is loaded now; a newer aspired version loads in the background meanwhile.
     for (const s of slots) {
+      // Serve what is loaded now; a newer aspired version loads in the background meanwhile.
       if (available && s.version < available.version) break;
-      if (this.loadable(s)) {
-        if (available) this.background(this.load(state, s), ctx);
-        else await this.load(state, s);
-      } else if (s.loading && !available) {
-        await s.loading; // another request's cold load: wait for the same one
+      if (available && s !== available) {
+        if (this.loadable(s)) this.background(this.load(state, s), ctx);
+        continue;
       }
-      if (s.state === 'AVAILABLE') return s;
+      if (s !== available) await this.bringUp(state, s);
+      const servable = this.use(s);
+      if (servable) return servable;
+    }
+    // Between a cold wait and now, another version may have become AVAILABLE.
+    for (const s of state.sorted()) {
+      const servable = this.use(s);
+      if (servable) return servable;
     }
     const unavailable = slots.find((s) => s.aspired && s.error?.code === 'UNAVAILABLE');
     if (unavailable) throw unavailable.error;
     return undefined;
   }
 
-  private async specific(state: ModelState, model: string, version: number): Promise<VersionSlot> {
+  private async specific(state: ModelState, model: string, version: number): Promise<Servable> {
     state.active = true;
     const slot = state.slots.get(version);
     if (slot !== undefined) {
-      if (this.loadable(slot)) await this.load(state, slot);
-      else if (slot.loading) await slot.loading;
-      if (slot.state === 'AVAILABLE') return slot;
+      if (slot.state !== 'AVAILABLE') await this.bringUp(state, slot);
+      const servable = this.use(slot);
+      if (servable) return servable;
       if (slot.error?.code === 'UNAVAILABLE') throw slot.error;
     }
     throw notFoundSpecific(model, version);
@@ -170,7 +187,7 @@ export class Manager {
 
   /** Aspired and cold; a failed load only after its backoff, and a storage outage sooner. */
   private loadable(slot: VersionSlot): boolean {
-    if (!slot.aspired || slot.loading) return false;
+    if (!slot.aspired || slot.loading || slot.unloading) return false;
     if (slot.state === 'START') return true;
     return slot.state === 'END' && slot.error?.code === 'UNAVAILABLE' && this.now() >= slot.retryAt;
   }
@@ -179,41 +196,53 @@ export class Manager {
 
   /** The first request waits for the first listing; later ones only start a refresh when due. */
   private async ready(ctx?: RequestContext): Promise<void> {
-    if (!this.listedOnce) return this.refresh();
+    if (!this.listedOnce) {
+      await this.refresh();
+      return;
+    }
     const interval = this.options.refreshIntervalMs;
     if (interval > 0 && this.now() - this.checkedAt >= interval && !this.refreshing) {
-      this.background(this.refresh(), ctx);
+      // The refresh, and the loads of new versions it starts, ride on the platform's waitUntil.
+      this.background(this.refresh().then((loads) => Promise.all(loads)), ctx);
     }
   }
 
-  /** One listing of the repository, then every model's versions are brought in line with it. */
-  refresh(): Promise<void> {
+  /**
+   * One listing of the repository, then every model's versions are brought in line with it.
+   * Resolves once the listing is applied, with the background loads it started (a slow load never
+   * holds up the next refresh).
+   */
+  refresh(): Promise<Promise<void>[]> {
     this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
-  private async refreshOnce(): Promise<void> {
+  private async refreshOnce(): Promise<Promise<void>[]> {
     const started = this.now();
     let snapshot: RepositorySnapshot;
     let config: RepositoryConfig | undefined;
     try {
-      const prefetched = this.configReader.prefetch();
+      const prefetched = this.listedOnce ? undefined : this.configReader.prefetch();
       snapshot = new RepositorySnapshot(await this.options.store.list(''));
-      config = await this.configReader.read(snapshot, prefetched);
+      config = await this.configReader.read(snapshot, { prefetched, strict: !this.listedOnce });
     } catch (e) {
-      if (e instanceof StoreUnavailableError) {
-        this.options.logger.log('warn', 'refresh_failed', { error: e.message, keeping: 'current versions' });
-        // Nothing is unloaded on a failed listing; a cold request still needs an answer.
-        if (!this.listedOnce) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
-        this.checkedAt = started;
-        return;
+      if (!this.listedOnce) {
+        // Nothing to serve yet: the request that is waiting gets the reason.
+        if (e instanceof StoreUnavailableError) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
+        if (e instanceof ConfigError) throw new ServingError('FAILED_PRECONDITION', e.message);
+        throw e;
       }
-      // Only the first config can fail here (a bad later one is logged and the last good kept).
-      if (e instanceof ConfigError) throw new ServingError('FAILED_PRECONDITION', e.message);
-      throw e;
+      // Later failures change nothing: what is loaded keeps serving until a listing succeeds.
+      this.options.logger.log('warn', 'refresh_failed', { error: errorText(e), keeping: 'current versions' });
+      this.checkedAt = started;
+      return [];
     }
     const configs = new Map<string, ModelConfig>();
-    for (const folder of snapshot.modelFolders()) configs.set(folder, defaultModelConfig(folder));
+    const configuredPaths = new Set((config?.models ?? []).map((m) => m.basePath));
+    for (const folder of snapshot.modelFolders()) {
+      // A folder a config entry serves under another name is not a second model.
+      if (!configuredPaths.has(folder)) configs.set(folder, defaultModelConfig(folder));
+    }
     for (const m of config?.models ?? []) configs.set(m.name, m);
     const loads: Promise<void>[] = [];
     for (const [name, modelConfig] of configs) {
@@ -225,16 +254,18 @@ export class Manager {
     for (const [name, state] of this.models) if (!configs.has(name)) this.applyListing(state, new Map());
     this.checkedAt = started;
     this.listedOnce = true;
-    // A refresh ends when the new versions it found are loaded, so that the platform keeps it
-    // alive that long (it runs under waitUntil on Workers, where unawaited work is cut off).
-    await Promise.all(loads);
+    return loads;
   }
 
   /** Brings a model's versions in line with a listing; returns the background loads it started. */
   private applyListing(state: ModelState, present: Map<number, PresentVersion>): Promise<void>[] {
     const aspired = new Set(aspiredVersions(state.config.versionPolicy, [...present.keys()]));
     const now = this.now();
-    for (const slot of state.slots.values()) slot.aspired = aspired.has(slot.version);
+    for (const slot of state.slots.values()) {
+      slot.aspired = aspired.has(slot.version);
+      // Gone from storage (or the policy) while cold: it will not load again.
+      if (!slot.aspired && slot.state === 'START') slot.state = 'END';
+    }
     for (const version of aspired) {
       const listed = present.get(version)!;
       let slot = state.slots.get(version);
@@ -244,8 +275,10 @@ export class Manager {
       }
       slot.present = listed;
       if (slot.state === 'END' && !slot.loading) {
-        const changed = slot.failedEtag !== undefined && slot.modelFile?.etag !== slot.failedEtag;
+        const changed = slot.error !== undefined && slot.fingerprint !== slot.failedFingerprint;
         const retryDue = slot.error !== undefined && slot.failures <= this.options.maxLoadRetries && now >= slot.retryAt;
+        // Storage answered this listing: an outage's failures may retry now.
+        if (slot.error?.code === 'UNAVAILABLE') slot.retryAt = now;
         // Unloaded earlier and wanted again, or failed and due a retry (or re-uploaded): cold again.
         if (slot.error === undefined || changed || retryDue) slot.state = 'START';
         if (changed) slot.failures = 0;
@@ -282,15 +315,19 @@ export class Manager {
   private async loadOnce(state: ModelState, slot: VersionSlot): Promise<void> {
     const model = state.config.name;
     const { logger } = this.options;
+    // What is being loaded, captured now: a refresh may update the slot's listing meanwhile.
+    const present = slot.present;
+    const fingerprint = slot.fingerprint;
     slot.state = 'LOADING';
+    slot.admitted = false;
     try {
       await this.makeRoom(slot, model);
-      const { servable, timings } = await this.options.loader.load(state.config, slot.present);
+      const { servable, timings } = await this.options.loader.load(state.config, present);
       slot.servable = servable;
       slot.state = 'AVAILABLE';
       slot.error = undefined;
       slot.failures = 0;
-      slot.failedEtag = undefined;
+      slot.failedFingerprint = undefined;
       slot.lastUsed = this.now();
       logger.log('info', 'version_loaded', {
         model, version: slot.version, bytes: servable.sizeBytes, backend: this.options.loader.backendName,
@@ -301,8 +338,10 @@ export class Manager {
       slot.error = error;
       slot.state = 'END';
       slot.failures++;
-      slot.retryAt = this.now() + this.options.loadRetryIntervalMs * 2 ** (slot.failures - 1);
-      slot.failedEtag = slot.modelFile?.etag;
+      const delay = this.options.loadRetryIntervalMs * 2 ** (slot.failures - 1);
+      // An outage is retried at least every MAX_OUTAGE_BACKOFF_MS, and at once after a good listing.
+      slot.retryAt = this.now() + (error.code === 'UNAVAILABLE' ? Math.min(delay, MAX_OUTAGE_BACKOFF_MS) : delay);
+      slot.failedFingerprint = fingerprint;
       logger.log('error', 'version_load_failed', {
         model, version: slot.version, code: error.code, error: error.message, attempt: slot.failures,
         retry: slot.failures <= this.options.maxLoadRetries ? 'after backoff or when the files change' : 'when the files change',
@@ -310,7 +349,11 @@ export class Manager {
     }
   }
 
-  /** Unloads least recently used versions until `slot` fits the budget. */
+  /**
+   * Admits `slot` under the memory budget: unloads least recently used versions until it fits,
+   * waiting for other admitted loads and drains when they are what holds the memory. Versions no longer aspired are left to
+   * settle(): one of them may be all that serves its model while the new version loads.
+   */
   private async makeRoom(slot: VersionSlot, model: string): Promise<void> {
     const budget = this.options.memoryBudgetBytes;
     const need = slot.modelFile?.size ?? 0;
@@ -320,33 +363,55 @@ export class Manager {
         `Version ${slot.version} of model ${model} needs ${need} bytes, more than the memory budget of ${budget} bytes`,
       );
     }
-    const loaded: [ModelState, VersionSlot][] = [];
-    for (const state of this.models.values()) {
-      for (const s of state.slots.values()) if (s !== slot && s.state === 'AVAILABLE') loaded.push([state, s]);
-    }
-    loaded.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    let used = this.residentBytes() - slot.sizeBytes;
-    for (const [state, victim] of loaded) {
-      if (used + need <= budget) break;
-      used -= victim.sizeBytes;
-      this.options.logger.log('info', 'version_evicted', {
-        model: state.config.name, version: victim.version, bytes: victim.sizeBytes, for: `${model}/${slot.version}`,
-      });
-      await this.unload(state, victim, victim.aspired ? 'START' : 'END');
+    for (;;) {
+      const others = this.residentBytes();
+      // Admission is decided and recorded in one synchronous step, so concurrent loads see it.
+      if (others + need <= budget) {
+        slot.admitted = true;
+        return;
+      }
+      const victims: [ModelState, VersionSlot][] = [];
+      const busy: Promise<void>[] = [];
+      for (const state of this.models.values()) {
+        for (const s of state.slots.values()) {
+          if (s === slot) continue;
+          if (s.state === 'AVAILABLE' && s.aspired) victims.push([state, s]);
+          else if (s.loading && s.admitted) busy.push(s.loading); // loads not yet admitted wait too: no cycles
+          else if (s.unloading) busy.push(s.unloading);
+        }
+      }
+      victims.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+      const victim = victims[0];
+      if (victim) {
+        const [state, v] = victim;
+        this.options.logger.log('info', 'version_evicted', { model: state.config.name, version: v.version, bytes: v.sizeBytes, for: `${model}/${slot.version}` });
+        await this.unload(state, v, 'START');
+      } else if (busy.length > 0) {
+        await Promise.race(busy); // another load or drain holds the memory: wait for it, then look again
+      } else {
+        slot.admitted = true; // only versions that must keep serving are left: go over budget rather than lose them
+        return;
+      }
     }
   }
 
   /** Unloads a version after its in-flight runs; `to` is START when it may come back on demand. */
-  private async unload(state: ModelState, slot: VersionSlot, to: 'START' | 'END'): Promise<void> {
+  private unload(state: ModelState, slot: VersionSlot, to: 'START' | 'END'): Promise<void> {
     const servable = slot.servable;
-    if (servable === undefined || slot.state !== 'AVAILABLE') return;
+    if (servable === undefined || slot.state !== 'AVAILABLE') return slot.unloading ?? Promise.resolve();
     slot.state = 'UNLOADING';
     slot.servable = undefined;
-    await servable.unload().catch((e: unknown) => {
-      this.options.logger.log('error', 'version_unload_failed', { model: state.config.name, version: slot.version, error: errorText(e) });
-    });
-    slot.state = to;
-    this.options.logger.log('info', 'version_unloaded', { model: state.config.name, version: slot.version });
+    slot.unloading = servable
+      .unload()
+      .catch((e: unknown) => {
+        this.options.logger.log('error', 'version_unload_failed', { model: state.config.name, version: slot.version, error: errorText(e) });
+      })
+      .then(() => {
+        slot.state = slot.aspired ? to : 'END';
+        slot.unloading = undefined;
+        this.options.logger.log('info', 'version_unloaded', { model: state.config.name, version: slot.version });
+      });
+    return slot.unloading;
   }
 
   private background(work: Promise<unknown>, ctx?: RequestContext): void {
@@ -356,6 +421,9 @@ export class Manager {
     ctx?.waitUntil?.(guarded);
   }
 }
+
+/** The longest a version waits to retry after a storage outage. */
+const MAX_OUTAGE_BACKOFF_MS = 30_000;
 
 function notFoundSpecific(model: string, version: number): ServingError {
   return new ServingError('NOT_FOUND', `Servable not found for request: Specific(${model}, ${version})`);

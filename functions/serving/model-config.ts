@@ -41,7 +41,8 @@ export function defaultModelConfig(name: string): ModelConfig {
  */
 export function parseRepositoryConfig(text: string, source: string): RepositoryConfig {
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed === '') {
+  if (trimmed === '') return { models: [] }; // an empty text config is valid in TF Serving
+  if (trimmed.startsWith('{')) {
     let doc: unknown;
     try {
       doc = JSON.parse(text);

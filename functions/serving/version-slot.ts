@@ -21,11 +21,14 @@ export class VersionSlot {
   servable: Servable | undefined;
   error: ServingError | undefined;
   lastUsed = 0;
-  /** Consecutive failed loads, the earliest time of the next attempt, and the bytes that failed. */
+  /** Consecutive failed loads, the earliest time of the next attempt, and the files that failed. */
   failures = 0;
   retryAt = 0;
-  failedEtag: string | undefined;
+  failedFingerprint: string | undefined;
   loading: Promise<void> | undefined;
+  unloading: Promise<void> | undefined;
+  /** A load that the memory budget has admitted (its bytes are counted from then on). */
+  admitted = false;
 
   constructor(
     readonly version: number,
@@ -41,9 +44,14 @@ export class VersionSlot {
     return this.servable?.sizeBytes ?? this.modelFile?.size ?? 0;
   }
 
-  /** Holds memory: loaded, or being loaded. */
+  /** Holds memory: loaded, being loaded, or draining its last runs before release. */
   get resident(): boolean {
-    return this.state === 'AVAILABLE' || this.state === 'LOADING';
+    return this.state === 'AVAILABLE' || this.state === 'UNLOADING' || (this.state === 'LOADING' && this.admitted);
+  }
+
+  /** The version folder's files and ETags: a failed version is retried at once when this changes. */
+  get fingerprint(): string {
+    return [...this.present.files].map(([name, o]) => `${name}=${o.etag}`).sort().join('\n');
   }
 
   status(): VersionStatus {

@@ -46,7 +46,12 @@ export class HttpStore implements ModelStore {
     const res = await this.request(key, 'GET', ifNoneMatch);
     if (res.status === 304) return NOT_MODIFIED;
     if (res.status === 404) return undefined;
-    return { bytes: new Uint8Array(await res.arrayBuffer()), etag: res.headers.get('etag') ?? '' };
+    try {
+      return { bytes: new Uint8Array(await res.arrayBuffer()), etag: res.headers.get('etag') ?? '' };
+    } catch (e) {
+      // The connection dropped (or timed out) mid-body: an outage, not a bad object.
+      throw new StoreUnavailableError(`Cannot read ${this.base}${key}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
