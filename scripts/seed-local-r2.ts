@@ -1,23 +1,14 @@
 // Puts the example model repository into the local R2 bucket that `wrangler dev` serves from
 // (.wrangler/state), so `npm run dev:workers` answers the quickstart with no Cloudflare account.
 // For the real bucket: `npx wrangler r2 object put edgeserve-models/<key> --file <file> --remote`.
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
+import { FileSystemStore } from '../adapters/storage/fs.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUCKET = 'edgeserve-models';
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full)));
-    else out.push(full);
-  }
-  return out;
-}
 
 const mf = new Miniflare({
   modules: true,
@@ -27,7 +18,7 @@ const mf = new Miniflare({
 });
 const bucket = (await mf.getR2Bucket('MODELS')) as unknown as { put(k: string, v: Uint8Array): Promise<unknown> };
 const repo = join(ROOT, 'models');
-const files = await listFiles(repo);
-for (const file of files) await bucket.put(relative(repo, file).split(sep).join('/'), new Uint8Array(await readFile(file)));
+const files = await new FileSystemStore(repo).list('');
+for (const { key } of files) await bucket.put(key, new Uint8Array(await readFile(join(repo, key))));
 await mf.dispose();
 console.log(`local R2 bucket ${BUCKET}: ${files.length} objects from models/`);

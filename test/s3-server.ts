@@ -1,10 +1,11 @@
 // A real S3 server (s3rver) on 127.0.0.1 for tests and benchmarks, with the example repository
 // uploaded under a prefix. s3rver quirks (platform-facts): byte bodies only, path-style URLs.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { S3Store } from '../adapters/storage/s3.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -42,8 +43,8 @@ export async function startS3(): Promise<TestS3> {
       await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
     },
     async upload(dir, prefix) {
-      for (const file of await listFiles(dir)) {
-        await put(`${prefix}/${relative(dir, file).split(sep).join('/')}`, new Uint8Array(await readFile(file)));
+      for (const { key } of await new FileSystemStore(dir).list('')) {
+        await put(`${prefix}/${key}`, new Uint8Array(await readFile(join(dir, key))));
       }
     },
     store: (prefix, timeoutMs) => new S3Store({ bucket: BUCKET, prefix, timeoutMs, client: clientConfig }),
@@ -53,16 +54,6 @@ export async function startS3(): Promise<TestS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full)));
-    else out.push(full);
-  }
-  return out;
 }
 
 /**

@@ -1,7 +1,8 @@
 // The built Worker running in workerd (miniflare), with the example repository in its R2 bucket.
-import { readFile, readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
+import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { buildWorker, WORKER_OUT } from '../scripts/build-workers.ts';
 import { exampleRepository } from './helpers.ts';
 
@@ -37,8 +38,8 @@ export async function startWorker(vars: Record<string, string> = {}, options: { 
   };
   if (options.upload !== false) {
     const repo = await exampleRepository();
-    for (const file of await listFiles(repo)) {
-      await bucket.put(relative(repo, file).split(sep).join('/'), new Uint8Array(await readFile(file)));
+    for (const { key } of await new FileSystemStore(repo).list('')) {
+      await bucket.put(key, new Uint8Array(await readFile(join(repo, key))));
     }
   }
   const worker = await mf.getWorker();
@@ -52,14 +53,4 @@ export async function startWorker(vars: Record<string, string> = {}, options: { 
     scheduled: async () => void (await (worker as unknown as { scheduled(o: { cron: string }): Promise<unknown> }).scheduled({ cron: "*/5 * * * *" })),
     dispose: () => mf.dispose(),
   };
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full)));
-    else out.push(full);
-  }
-  return out;
 }
