@@ -14,7 +14,7 @@ export async function createNodeBackend(name: BackendName, options: { threads?: 
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
     });
   }
-  const ort = await import('onnxruntime-web');
+  const ort = await import('onnxruntime-web/wasm'); // the WASM-only build Workers run (no 28 MB WebGPU binary)
   // No proxy worker or thread pool in Node: plain single-threaded WASM, as on Workers.
   ort.env.wasm.numThreads = options.threads ?? 1;
   ort.env.wasm.proxy = false;

@@ -1,0 +1,65 @@
+// The AWS Lambda adapter: API Gateway (REST v1 and HTTP API v2), Function URLs and ALB targets
+// go through hono's Lambda adapter to the same app; EventBridge schedules run the warm-up; any
+// other event fails with a message that names it. Configuration comes from the environment
+// (the same EDGESERVE_* names as the CLI); one edgeserve per execution environment.
+import type { Context } from 'aws-lambda';
+import { handle } from 'hono/aws-lambda';
+import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve } from '../../functions/app.ts';
+import { consoleLogger } from '../../functions/log.ts';
+import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
+import { parseRepositoryConfig } from '../../functions/serving/model-config.ts';
+import { type BackendName, createNodeBackend } from '../node/ort-backends.ts';
+import { storeFromUrl } from '../node/store-from-url.ts';
+import { describeEvent, eventKind, warmupModels } from './events.ts';
+
+let instance: Promise<{ edgeserve: Edgeserve; http: ReturnType<typeof handle> }> | undefined;
+
+function edgeserve(env: NodeJS.ProcessEnv = process.env) {
+  instance ??= (async () => {
+    const number = (raw: string | undefined, fallback: number) => (raw === undefined || raw === '' ? fallback : Number(raw));
+    const location = env.EDGESERVE_MODEL_BASE_PATH;
+    if (!location) throw new Error('EDGESERVE_MODEL_BASE_PATH is not set (e.g. s3://my-bucket/models)');
+    const es = createEdgeserve({
+      store: storeFromUrl(location, {
+        s3Endpoint: env.EDGESERVE_S3_ENDPOINT,
+        s3ForcePathStyle: env.EDGESERVE_S3_FORCE_PATH_STYLE === '1',
+        timeoutMs: number(env.EDGESERVE_STORAGE_TIMEOUT_MS, 10_000),
+      }),
+      backend: await createNodeBackend((env.EDGESERVE_BACKEND ?? 'ort-node') as BackendName),
+      logger: consoleLogger,
+      config: env.EDGESERVE_MODEL_CONFIG ? parseRepositoryConfig(env.EDGESERVE_MODEL_CONFIG, 'EDGESERVE_MODEL_CONFIG') : undefined,
+      refreshIntervalMs: 1000 * number(env.EDGESERVE_POLL_SECONDS, DEFAULT_SERVING_OPTIONS.refreshIntervalMs / 1000),
+      memoryBudgetBytes: number(env.EDGESERVE_MEMORY_BUDGET_BYTES, 512 * 1024 * 1024),
+      maxBodyBytes: number(env.EDGESERVE_MAX_BODY_BYTES, 6 * 1024 * 1024), // Lambda's synchronous payload limit
+      timeoutMs: number(env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
+      cors: env.EDGESERVE_CORS === '1',
+    });
+    return { edgeserve: es, http: handle(es.app) };
+  })();
+  instance.catch(() => (instance = undefined)); // a bad start is retried by the next invocation
+  return instance;
+}
+
+export async function handler(event: unknown, context: Context): Promise<unknown> {
+  switch (eventKind(event)) {
+    case 'http': {
+      const { http } = await edgeserve();
+      return http(event as never, context as never);
+    }
+    case 'warmup': {
+      const statuses = await (await edgeserve()).edgeserve.warmup(warmupModels(event));
+      const summary = Object.fromEntries([...statuses].map(([m, s]) => [m, s.map((v) => `${v.version}:${v.state}`)]));
+      consoleLogger.log('info', 'scheduled_warmup', { models: summary });
+      return { warmed: summary };
+    }
+    case 'unsupported':
+      throw new Error(
+        `edgeserve cannot handle ${describeEvent(event)}: expected an API Gateway, Function URL or ALB request, or an EventBridge schedule`,
+      );
+  }
+}
+
+/** For tests: forget the execution environment's instance (a new "cold start"). */
+export function resetForTests(): void {
+  instance = undefined;
+}
