@@ -1,0 +1,52 @@
+// The built Lambda bundle (dist/lambda) invoked directly with real event shapes, models in a real
+// S3 server on 127.0.0.1: the conformance suite through each HTTP encoding, the scheduled warm-up,
+// and the error for events it does not serve.
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambda, LAMBDA_DIR } from '../../../scripts/build-lambda.ts';
+import { call, defineConformanceSuite } from '../../conformance/cases.ts';
+import { exampleRepository } from '../../helpers.ts';
+import { CONTEXT, lambdaFetch, scheduledEvent, type Encoding, type LambdaHandler } from '../../lambda-events.ts';
+import { startS3, type TestS3 } from '../../s3-server.ts';
+
+let s3: TestS3;
+let handler: LambdaHandler;
+beforeAll(async () => {
+  s3 = await startS3();
+  await s3.upload(await exampleRepository(), 'repo');
+  await buildLambda();
+  Object.assign(process.env, {
+    EDGESERVE_MODEL_BASE_PATH: 's3://models/repo',
+    EDGESERVE_S3_ENDPOINT: s3.endpoint,
+    EDGESERVE_S3_FORCE_PATH_STYLE: '1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+  });
+  ({ handler } = (await import(pathToFileURL(join(LAMBDA_DIR, 'index.mjs')).href)) as { handler: LambdaHandler });
+  // Deployed with its schedule: the first event is the warm-up, as in production.
+  await handler(scheduledEvent(), CONTEXT);
+}, 120_000);
+afterAll(() => s3?.stop());
+
+for (const encoding of ['apigw-v2', 'apigw-v1', 'function-url', 'alb'] as Encoding[]) {
+  defineConformanceSuite(`AWS Lambda bundle, ${encoding} events, models in S3`, () => lambdaFetch(handler, encoding));
+}
+
+describe('Lambda events', () => {
+  it('a scheduled event warms the models and reports their states', async () => {
+    const result = (await handler(scheduledEvent(), CONTEXT)) as { warmed: Record<string, string[]> };
+    expect(result.warmed.mnist).toEqual(['1:AVAILABLE']);
+    expect(result.warmed.half_plus_two).toEqual(['2:AVAILABLE']);
+    const status = await call(lambdaFetch(handler, 'apigw-v2'), 'GET', '/v1/models/mnist_int8');
+    expect(status.json.model_version_status[0].state).toBe('AVAILABLE');
+  });
+
+  it('an event that is neither HTTP nor a schedule fails with a message that names it', async () => {
+    await expect(handler({ Records: [{ eventSource: 'aws:sqs' }] }, CONTEXT)).rejects.toThrow(
+      'edgeserve cannot handle an event with keys Records: expected an API Gateway, Function URL or ALB request, or an EventBridge schedule',
+    );
+    await expect(handler('hello', CONTEXT)).rejects.toThrow('edgeserve cannot handle string');
+  });
+});
