@@ -19,7 +19,7 @@ import { interleave, median, pythonStyleRows } from './stats.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 
 /** The S3 server in a child process, so that it does not share the measured event loop. */
-async function startRemoteS3(repository: string): Promise<{ endpoint: string; stop: () => void }> {
+export async function startRemoteS3(repository: string): Promise<{ endpoint: string; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/s3-server.ts', repository, 'repo'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);

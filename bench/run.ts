@@ -4,6 +4,7 @@ import { DEFAULT_OUT, repositoryComplete, writeExampleRepository } from '../scri
 import { benchCodec } from './codec.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchHttp } from './http.ts';
+import { benchLambda } from './lambda.ts';
 import { benchWorkers } from './workers.ts';
 import { benchInProcess, overheadCases } from './in-process.ts';
 
@@ -95,6 +96,21 @@ rows.push({
   what: 'first request to a fresh isolate, mnist in R2 (workerd started)',
   edgeserve: `${f(w.firstRequestMs)} ms`, baseline: '—', ratio: '—', target: '≤ 300 ms', met: w.firstRequestMs <= 300,
 });
+
+console.error('lambda …');
+const l = await benchLambda(DEFAULT_OUT);
+const lambdaRatio = l.warmLambdaUs / l.warmNodeUs;
+rows.push({
+  what: 'warm Lambda invoke (API GW v2 event → result) vs Node handle(), mnist 1×784',
+  edgeserve: `${f(l.warmLambdaUs)} µs`, baseline: `${f(l.warmNodeUs)} µs`,
+  ratio: `${f(lambdaRatio, 2)}×`, target: '≤ 1.20×', met: lambdaRatio <= 1.2,
+});
+for (const [backend, ms] of Object.entries(l.coldMs)) {
+  rows.push({
+    what: `Lambda cold start, ${backend}: process start → first mnist prediction from S3`,
+    edgeserve: `${f(ms, 0)} ms`, baseline: '—', ratio: '—', target: '≤ 600 ms', met: ms <= 600,
+  });
+}
 
 const header: Row = { what: 'benchmark', edgeserve: 'edgeserve', baseline: 'baseline', ratio: 'ratio', target: 'target', met: true };
 const cols = ['what', 'edgeserve', 'baseline', 'ratio', 'target'] as const;

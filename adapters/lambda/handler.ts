@@ -1,9 +1,8 @@
 // The AWS Lambda adapter: API Gateway (REST v1 and HTTP API v2), Function URLs and ALB targets
-// go through hono's Lambda adapter to the same app; EventBridge schedules run the warm-up; any
+// go straight to the REST handler (http-event.ts); EventBridge schedules run the warm-up; any
 // other event fails with a message that names it. Configuration comes from the environment
 // (the same EDGESERVE_* names as the CLI); one edgeserve per execution environment.
 import type { Context } from 'aws-lambda';
-import { handle } from 'hono/aws-lambda';
 import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve } from '../../functions/app.ts';
 import { consoleLogger } from '../../functions/log.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
@@ -11,8 +10,9 @@ import { parseRepositoryConfig } from '../../functions/serving/model-config.ts';
 import { type BackendName, createNodeBackend } from '../node/ort-backends.ts';
 import { storeFromUrl } from '../node/store-from-url.ts';
 import { describeEvent, eventKind, warmupModels } from './events.ts';
+import { restRequestFromEvent, resultFromRestResponse } from './http-event.ts';
 
-let instance: Promise<{ edgeserve: Edgeserve; http: ReturnType<typeof handle> }> | undefined;
+let instance: Promise<Edgeserve> | undefined;
 
 function edgeserve(env: NodeJS.ProcessEnv = process.env) {
   instance ??= (async () => {
@@ -34,20 +34,20 @@ function edgeserve(env: NodeJS.ProcessEnv = process.env) {
       timeoutMs: number(env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
       cors: env.EDGESERVE_CORS === '1',
     });
-    return { edgeserve: es, http: handle(es.app) };
+    return es;
   })();
   instance.catch(() => (instance = undefined)); // a bad start is retried by the next invocation
   return instance;
 }
 
-export async function handler(event: unknown, context: Context): Promise<unknown> {
+export async function handler(event: unknown, _context: Context): Promise<unknown> {
   switch (eventKind(event)) {
     case 'http': {
-      const { http } = await edgeserve();
-      return http(event as never, context as never);
+      const es = await edgeserve();
+      return resultFromRestResponse(event as never, await es.handle(restRequestFromEvent(event as never)));
     }
     case 'warmup': {
-      const statuses = await (await edgeserve()).edgeserve.warmup(warmupModels(event));
+      const statuses = await (await edgeserve()).warmup(warmupModels(event));
       const summary = Object.fromEntries([...statuses].map(([m, s]) => [m, s.map((v) => `${v.version}:${v.state}`)]));
       consoleLogger.log('info', 'scheduled_warmup', { models: summary });
       return { warmed: summary };

@@ -1,0 +1,63 @@
+// API Gateway (REST v1, HTTP API v2), Function URL and ALB events ⇄ the REST layer's
+// request/response, without building Fetch objects (which cost more than the whole REST layer on
+// Node; same reason as the Node server). Query strings are rebuilt from what each source keeps.
+import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { BodyTooLargeError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
+
+type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
+export type HttpResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
+
+const isV2 = (e: HttpEvent): e is APIGatewayProxyEventV2 => (e as APIGatewayProxyEventV2).version === '2.0';
+const isAlb = (e: HttpEvent): e is ALBEvent => 'elb' in ((e as ALBEvent).requestContext ?? {});
+
+export function restRequestFromEvent(event: HttpEvent): RestRequest {
+  const headers = new Map<string, string>();
+  let method: string;
+  let pathAndQuery: string;
+  if (isV2(event)) {
+    method = event.requestContext.http.method;
+    pathAndQuery = event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;
+    for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers.set(k.toLowerCase(), v);
+    if (event.cookies?.length) headers.set('cookie', event.cookies.join('; '));
+  } else {
+    method = event.httpMethod;
+    const multi = event.multiValueQueryStringParameters;
+    const single = event.queryStringParameters;
+    const pairs: string[] = [];
+    // ALB passes query values as received (still encoded); API Gateway v1 decodes them.
+    const encode = isAlb(event) ? (s: string) => s : encodeURIComponent;
+    if (multi) for (const [k, vs] of Object.entries(multi)) for (const v of vs ?? []) pairs.push(`${encode(k)}=${encode(v)}`);
+    else if (single) for (const [k, v] of Object.entries(single)) pairs.push(`${encode(k)}=${encode(v ?? '')}`);
+    pathAndQuery = pairs.length ? `${event.path}?${pairs.join('&')}` : event.path;
+    const multiHeaders = event.multiValueHeaders;
+    if (multiHeaders) for (const [k, vs] of Object.entries(multiHeaders)) headers.set(k.toLowerCase(), (vs ?? []).join(', '));
+    else for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers.set(k.toLowerCase(), v);
+  }
+  return {
+    method,
+    pathAndQuery,
+    header: (name) => headers.get(name) ?? null,
+    async readBody(limit) {
+      const raw = event.body ?? '';
+      const bytes = event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : new TextEncoder().encode(raw);
+      if (bytes.byteLength > limit) throw new BodyTooLargeError(limit);
+      return bytes;
+    },
+  };
+}
+
+const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 413: 'Payload Too Large', 499: 'Client Closed Request', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
+export function resultFromRestResponse(event: HttpEvent, response: RestResponse): HttpResult {
+  const body = response.body ?? '';
+  if (isAlb(event)) {
+    // An ALB target group with multi-value headers on expects them back in the same form.
+    const statusDescription = `${response.status} ${REASONS[response.status] ?? ''}`.trim();
+    if (event.multiValueHeaders) {
+      const multiValueHeaders = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, [v]]));
+      return { statusCode: response.status, statusDescription, multiValueHeaders, body, isBase64Encoded: false };
+    }
+    return { statusCode: response.status, statusDescription, headers: response.headers, body, isBase64Encoded: false };
+  }
+  return { statusCode: response.status, headers: response.headers, body, isBase64Encoded: false };
+}
