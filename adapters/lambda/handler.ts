@@ -3,10 +3,9 @@
 // other event fails with a message that names it. Configuration comes from the environment
 // (the same EDGESERVE_* names as the CLI); one edgeserve per execution environment.
 import type { Context } from 'aws-lambda';
-import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve } from '../../functions/app.ts';
+import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
+import { envFlag, envNumber, optionsFromEnv } from '../../functions/env-options.ts';
 import { consoleLogger } from '../../functions/log.ts';
-import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
-import { parseRepositoryConfig } from '../../functions/serving/model-config.ts';
 import { type BackendName, createNodeBackend } from '../node/ort-backends.ts';
 import { storeFromUrl } from '../node/store-from-url.ts';
 import { describeEvent, eventKind, warmupModels } from './events.ts';
@@ -16,23 +15,18 @@ let instance: Promise<Edgeserve> | undefined;
 
 function edgeserve(env: NodeJS.ProcessEnv = process.env) {
   instance ??= (async () => {
-    const number = (raw: string | undefined, fallback: number) => (raw === undefined || raw === '' ? fallback : Number(raw));
     const location = env.EDGESERVE_MODEL_BASE_PATH;
     if (!location) throw new Error('EDGESERVE_MODEL_BASE_PATH is not set (e.g. s3://my-bucket/models)');
     const es = createEdgeserve({
       store: storeFromUrl(location, {
         s3Endpoint: env.EDGESERVE_S3_ENDPOINT,
-        s3ForcePathStyle: env.EDGESERVE_S3_FORCE_PATH_STYLE === '1',
-        timeoutMs: number(env.EDGESERVE_STORAGE_TIMEOUT_MS, 10_000),
+        s3ForcePathStyle: envFlag(env, 'EDGESERVE_S3_FORCE_PATH_STYLE'),
+        timeoutMs: envNumber(env, 'EDGESERVE_STORAGE_TIMEOUT_MS', 10_000),
       }),
       backend: await createNodeBackend((env.EDGESERVE_BACKEND ?? 'ort-node') as BackendName),
       logger: consoleLogger,
-      config: env.EDGESERVE_MODEL_CONFIG ? parseRepositoryConfig(env.EDGESERVE_MODEL_CONFIG, 'EDGESERVE_MODEL_CONFIG') : undefined,
-      refreshIntervalMs: 1000 * number(env.EDGESERVE_POLL_SECONDS, DEFAULT_SERVING_OPTIONS.refreshIntervalMs / 1000),
-      memoryBudgetBytes: number(env.EDGESERVE_MEMORY_BUDGET_BYTES, 512 * 1024 * 1024),
-      maxBodyBytes: number(env.EDGESERVE_MAX_BODY_BYTES, 6 * 1024 * 1024), // Lambda's synchronous payload limit
-      timeoutMs: number(env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
-      cors: env.EDGESERVE_CORS === '1',
+      // Lambda's memory is the function's setting, not 128 MB; its synchronous payload limit is 6 MB.
+      ...optionsFromEnv(env, { memoryBudgetBytes: 512 * 1024 * 1024, maxBodyBytes: 6 * 1024 * 1024 }),
     });
     return es;
   })();

@@ -1,10 +1,9 @@
 // The Cloudflare Workers adapter: `fetch` serves TF Serving's REST API from models in R2 (or any
 // S3/HTTPS repository), `scheduled` (the cron trigger) runs the warm-up. One edgeserve per isolate,
 // built on its first event; refreshes and background loads ride on ctx.waitUntil.
-import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve } from '../../functions/app.ts';
+import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
+import { optionsFromEnv, type EnvRecord } from '../../functions/env-options.ts';
 import { consoleLogger } from '../../functions/log.ts';
-import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
-import { parseRepositoryConfig } from '../../functions/serving/model-config.ts';
 import { HttpStore } from '../../functions/storage/http.ts';
 import type { ModelStore } from '../../functions/storage/model-store.ts';
 import { R2Store, type R2BucketLike } from '../storage/r2.ts';
@@ -39,17 +38,11 @@ let instance: { env: Env; edgeserve: Edgeserve } | undefined;
 
 function edgeserveFor(env: Env): Edgeserve {
   if (instance?.env === env) return instance.edgeserve;
-  const number = (raw: string | undefined, fallback: number) => (raw === undefined || raw === '' ? fallback : Number(raw));
   const edgeserve = createEdgeserve({
     store: storeFor(env),
     backend: createWorkersBackend(),
     logger: consoleLogger,
-    config: env.EDGESERVE_MODEL_CONFIG ? parseRepositoryConfig(env.EDGESERVE_MODEL_CONFIG, 'EDGESERVE_MODEL_CONFIG') : undefined,
-    refreshIntervalMs: 1000 * number(env.EDGESERVE_POLL_SECONDS, DEFAULT_SERVING_OPTIONS.refreshIntervalMs / 1000),
-    memoryBudgetBytes: number(env.EDGESERVE_MEMORY_BUDGET_BYTES, DEFAULT_SERVING_OPTIONS.memoryBudgetBytes),
-    maxBodyBytes: number(env.EDGESERVE_MAX_BODY_BYTES, DEFAULT_REST_OPTIONS.maxBodyBytes),
-    timeoutMs: number(env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
-    cors: env.EDGESERVE_CORS === '1' || env.EDGESERVE_CORS === 'true',
+    ...optionsFromEnv(env as unknown as EnvRecord),
   });
   instance = { env, edgeserve };
   return edgeserve;
