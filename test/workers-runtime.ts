@@ -19,24 +19,24 @@ export interface TestWorker {
 
 let built: Promise<unknown> | undefined;
 
-export async function startWorker(vars: Record<string, string> = {}, options: { upload?: boolean } = {}): Promise<TestWorker> {
+export async function startWorker(vars: Record<string, string> = {}, options: { upload?: boolean; bindR2?: boolean } = {}): Promise<TestWorker> {
   built ??= buildWorker();
   await built;
   const mf = new Miniflare({
     modules: [{ type: 'ESModule', path: join(WORKER_OUT, 'index.mjs') }, { type: 'CompiledWasm', path: join(WORKER_OUT, 'ort-wasm-simd-threaded.wasm') }],
     modulesRoot: WORKER_OUT,
     compatibilityDate: '2026-04-01',
-    r2Buckets: ['MODELS'],
+    r2Buckets: options.bindR2 === false ? [] : ['MODELS'],
     bindings: { EDGESERVE_POLL_SECONDS: '1', ...vars },
     host: '127.0.0.1',
     port: 0,
     log: undefined,
   });
-  const bucket = (await mf.getR2Bucket('MODELS')) as unknown as {
+  const bucket = (options.bindR2 === false ? undefined : await mf.getR2Bucket('MODELS')) as unknown as {
     put(k: string, v: Uint8Array | string): Promise<unknown>;
     delete(k: string): Promise<void>;
   };
-  if (options.upload !== false) {
+  if (options.upload !== false && bucket) {
     const repo = await exampleRepository();
     for (const { key } of await new FileSystemStore(repo).list('')) {
       await bucket.put(key, new Uint8Array(await readFile(join(repo, key))));

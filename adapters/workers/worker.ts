@@ -5,6 +5,7 @@ import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
 import { optionsFromEnv, type EnvRecord } from '../../functions/env-options.ts';
 import { consoleLogger } from '../../functions/log.ts';
 import { HttpStore } from '../../functions/storage/http.ts';
+import { S3FetchStore } from '../../functions/storage/s3-fetch.ts';
 import type { ModelStore } from '../../functions/storage/model-store.ts';
 import { R2Store, type R2BucketLike } from '../storage/r2.ts';
 import { cachedPredict, type CacheLike } from './edge-cache.ts';
@@ -15,8 +16,14 @@ export interface Env {
   readonly MODELS?: R2BucketLike;
   /** Key prefix of the repository inside MODELS. */
   readonly MODELS_PREFIX?: string;
-  /** Instead of R2: an https:// repository with an index.json. */
+  /** Instead of R2: `s3://bucket/prefix` (any S3 API), or an https:// repository with an index.json. */
   readonly MODELS_URL?: string;
+  /** For s3:// repositories: the endpoint (R2's S3 API, MinIO …), region, path-style, and credentials (as secrets). */
+  readonly S3_ENDPOINT?: string;
+  readonly S3_REGION?: string;
+  readonly S3_FORCE_PATH_STYLE?: string;
+  readonly AWS_ACCESS_KEY_ID?: string;
+  readonly AWS_SECRET_ACCESS_KEY?: string;
   readonly EDGESERVE_MODEL_CONFIG?: string;
   readonly EDGESERVE_POLL_SECONDS?: string;
   readonly EDGESERVE_MEMORY_BUDGET_BYTES?: string;
@@ -50,8 +57,21 @@ function edgeserveFor(env: Env): Edgeserve {
 
 function storeFor(env: Env): ModelStore {
   if (env.MODELS) return new R2Store(env.MODELS, env.MODELS_PREFIX ?? '');
+  if (env.MODELS_URL?.startsWith('s3://')) {
+    const [, bucket = '', prefix = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(env.MODELS_URL) ?? [];
+    return new S3FetchStore({
+      bucket,
+      prefix,
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE === '1' || env.S3_FORCE_PATH_STYLE === 'true',
+      // Workers have no AWS credential chain: the keys come as secrets.
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    });
+  }
   if (env.MODELS_URL) return new HttpStore(env.MODELS_URL);
-  throw new Error('edgeserve needs an R2 binding named MODELS, or MODELS_URL');
+  throw new Error('edgeserve needs an R2 binding named MODELS, or MODELS_URL (s3://… or https://…)');
 }
 
 const list = (raw: string | undefined) => new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean));

@@ -267,3 +267,23 @@ describe('loading', () => {
     }
   });
 });
+
+describe('S3 over fetch (the store Workers use)', () => {
+  it('lists, reads conditionally, heads, and reports outages', async () => {
+    const { S3FetchStore } = await import('../../../functions/storage/s3-fetch.ts');
+    const options = { bucket: 'models', prefix: 'repo', endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    const store = new S3FetchStore(options);
+    const sdk = s3.store('repo');
+    const byKey = (xs: { key: string }[]) => [...xs].sort((a, b) => a.key.localeCompare(b.key));
+    expect(byKey(await store.list('half_plus_two/'))).toEqual(byKey(await sdk.list('half_plus_two/')));
+    const got = await store.get('half_plus_two/2/model.onnx');
+    if (got === undefined || typeof got === 'symbol') throw new Error('expected the object');
+    expect(got.bytes).toEqual(halfPlusTwo);
+    const { NOT_MODIFIED } = await import('../../../functions/storage/model-store.ts');
+    expect(await store.get('half_plus_two/2/model.onnx', got.etag)).toBe(NOT_MODIFIED);
+    expect(await store.get('half_plus_two/9/model.onnx')).toBeUndefined();
+    expect(await store.head('half_plus_two/2/model.onnx')).toEqual({ key: 'half_plus_two/2/model.onnx', etag: got.etag, size: halfPlusTwo.length });
+    const down = new S3FetchStore({ ...options, endpoint: 'http://127.0.0.1:9' });
+    await expect(down.list('')).rejects.toThrow(/^Cannot list \/ in s3:\/\/models\/repo\/: /);
+  });
+});

@@ -93,3 +93,22 @@ describe('Worker lifecycle', () => {
     }
   }, 60_000);
 });
+
+describe('Worker with models in an S3 bucket elsewhere', () => {
+  it('serves from S3 over signed fetch', async () => {
+    const { startS3 } = await import('../../s3-server.ts');
+    const s3 = await startS3();
+    await s3.upload(await exampleRepository(), 'repo');
+    const fresh = await startWorker(
+      { MODELS_URL: 's3://models/repo', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: '1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+      { upload: false, bindR2: false },
+    );
+    try {
+      const r = await call(fresh.fetch, 'POST', '/v1/models/half_plus_two/labels/stable:predict', '{"instances":[1.0]}');
+      expect(r).toMatchObject({ status: 200, json: { predictions: [2.5] } });
+    } finally {
+      await fresh.dispose();
+      await s3.stop();
+    }
+  }, 60_000);
+});
