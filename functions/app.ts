@@ -5,6 +5,7 @@ import { consoleLogger, type Logger } from './log.ts';
 import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
 import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './rest/handler.ts';
 import type { InferenceBackend } from './runtime/backend.ts';
+import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
 import { Manager } from './serving/manager.ts';
 import type { RepositoryConfig } from './serving/model-config.ts';
@@ -71,6 +72,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   });
   const handle = createRestHandler({
     manager,
+    routing: new RoutingRegistry(),
     logger,
     cors: options.cors ?? DEFAULT_REST_OPTIONS.cors,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes,

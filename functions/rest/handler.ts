@@ -1,6 +1,7 @@
 // The TF Serving REST surface as one Fetch-API handler: the same code answers in workerd, Lambda
 // and Node. Bad input of any kind ends here as TF Serving's status code and `{"error": …}` body.
 import type { Logger } from '../log.ts';
+import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager } from '../serving/manager.ts';
 import { readBodyText } from './body.ts';
 import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from './exchange.ts';
@@ -16,6 +17,7 @@ import { isRestPath, parseRestCall } from './url-grammar.ts';
 
 export interface RestOptions {
   readonly manager: Manager;
+  readonly routing: RoutingRegistry;
   readonly logger: Logger;
   /** TF Serving's --rest_api_enable_cors_support. */
   readonly cors: boolean;
@@ -27,6 +29,8 @@ export interface RestOptions {
 
 export const DEFAULT_REST_OPTIONS = { cors: false, maxBodyBytes: 32 * 1024 * 1024, timeoutMs: 30_000 } as const;
 
+export const ROUTING_ADMIN_PATH = '/edgeserve/routing';
+
 /** The methods libevent accepts; any other gets its 501 page. */
 const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
 
@@ -36,6 +40,8 @@ export function createRestHandler(options: RestOptions): RestHandler {
   return async (request) => {
     const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
+    // edgeserve's own view of its routing (outside /v1/, where TF Serving clients never look).
+    if (method === 'GET' && path === ROUTING_ADMIN_PATH) return jsonResponse(200, JSON.stringify(options.routing.report(), null, 1), options);
     if (!isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
     try {
@@ -60,8 +66,10 @@ async function dispatch(request: RestRequest, method: string, path: string, opti
       return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, request), options);
     case 'predict': {
       const { doc, signatureName } = await readRequestDocument(request, options.maxBodyBytes);
-      const result = await predict(doc, signatureName, manager, call.model, call.selector, options.timeoutMs, request);
-      return jsonResponse(200, result.body, options, { 'x-model-version': String(result.version) });
+      const result = await predict(doc, signatureName, manager, options.routing, call.model, call.selector, options.timeoutMs, request);
+      const headers: Record<string, string> = { 'x-model-version': String(result.version) };
+      if (result.arm !== undefined) headers['x-edgeserve-arm'] = result.arm;
+      return jsonResponse(200, result.body, options, headers);
     }
     case 'classify':
     case 'regress': {

@@ -1,5 +1,7 @@
 // :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
 // and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
+import { outputsAgree } from '../routing/shadow.ts';
+import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager, RequestContext } from '../serving/manager.ts';
 import { DEFAULT_SIGNATURE, type Servable } from '../serving/servable.ts';
 import type { Tensor } from '../tensor/tensor.ts';
@@ -12,18 +14,40 @@ import type { VersionSelector } from './url-grammar.ts';
 export interface PredictResult {
   readonly body: string;
   readonly version: number;
+  /** The routing arm that served, when the model routes. */
+  readonly arm?: string;
+}
+
+export interface PredictContext extends RequestContext {
+  header(name: string): string | null;
 }
 
 export async function predict(
   doc: JsonObject,
   signatureName: string,
   manager: Manager,
+  routing: RoutingRegistry,
   model: string,
   selector: VersionSelector,
   timeoutMs: number,
-  ctx?: RequestContext,
+  ctx: PredictContext,
 ): Promise<PredictResult> {
-  const servable = await manager.servable(model, selector, ctx);
+  // A request that pins nothing is routed when the model has arms; a pinned one is served as asked.
+  const config = selector.kind === 'latest' ? await manager.modelConfig(model, ctx) : undefined;
+  const router = config && routing.routerFor(config);
+  let route = router?.decide({ header: (n) => ctx.header(n), field: (n) => doc.get(n) }, Date.now());
+  const started = performance.now();
+  let servable: Servable;
+  try {
+    servable = await manager.servable(model, route?.selector ?? selector, ctx);
+  } catch (e) {
+    // The arm's version cannot serve at all (not loaded, failed): count it, serve the fallback arm.
+    const fallback = route && router!.fallbackFor(route.arm);
+    if (!fallback || !(e instanceof ServingError) || (e.code !== 'NOT_FOUND' && e.code !== 'UNAVAILABLE')) throw e;
+    router!.stats.get(route!.arm.name)?.record(false, 0);
+    route = fallback;
+    servable = await manager.servable(model, route.selector, ctx);
+  }
   const name = signatureName || DEFAULT_SIGNATURE;
   const signature = servable.signatures.get(name);
   if (signature === undefined) throw invalidArgument(`Serving signature name: "${name}" not found in signature def`);
@@ -31,8 +55,33 @@ export async function predict(
     throw invalidArgument(`Failed to get input map for signature: ${signatureName || 'DEFAULT'}`);
   }
   const { format, feeds } = predictInputsFromJson(doc, signature.inputs);
-  const outputs = await runWithDeadline(servable, feeds, timeoutMs);
-  return { body: predictResponseBody(format, outputs), version: servable.version };
+  let outputs: Map<string, Tensor>;
+  try {
+    outputs = await runWithDeadline(servable, feeds, timeoutMs);
+  } catch (e) {
+    // Only the server's failures count against an arm; a client's bad input is not the model's.
+    if (route && !(e instanceof ServingError && e.httpStatus < 500)) router!.stats.get(route.arm.name)?.record(false, 0);
+    throw e;
+  }
+  const body = predictResponseBody(format, outputs);
+  if (route) {
+    router!.stats.get(route.arm.name)?.record(true, (performance.now() - started) * 1000);
+    const shadow = router!.config.shadow;
+    if (shadow && shadow.arm !== route.arm.name && Math.random() < shadow.sample) {
+      const stats = router!.stats.get(shadow.arm)!;
+      const arm = router!.arm(shadow.arm)!;
+      const work = (async () => {
+        const candidate = await manager.servable(model, arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! });
+        const shadowOutputs = await candidate.run(feeds);
+        stats.shadowCompared++;
+        if (outputsAgree(outputs, shadowOutputs, shadow.tolerance)) stats.shadowAgreed++;
+      })().catch(() => {
+        stats.shadowCompared++; // a shadow that cannot answer disagrees
+      });
+      ctx.waitUntil?.(work);
+    }
+  }
+  return { body, version: servable.version, arm: route?.arm.name };
 }
 
 /**

@@ -77,6 +77,12 @@ export class Manager {
     return slots.map((s) => s.status());
   }
 
+  /** A model's current config (reloaded with the repository's), or undefined for an unknown model. */
+  async modelConfig(model: string, ctx?: RequestContext): Promise<ModelConfig | undefined> {
+    await this.ready(ctx);
+    return this.models.get(model)?.config;
+  }
+
   /** The servable a request asks for, by TF Serving's rules, loading it first if it is cold. */
   async servable(model: string, selector: VersionSelector, ctx?: RequestContext): Promise<Servable> {
     await this.ready(ctx);

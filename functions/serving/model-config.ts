@@ -1,6 +1,7 @@
 // The model repository's config: which models, where, which versions (TF Serving's
 // model_version_policy) and which labels. JSON with TF Serving's field names, or TF Serving's
 // own model_config_list text format, validated by one function.
+import { parseRoutingConfig, type RoutingConfig } from '../routing/routing-config.ts';
 import { parseTextFormat, TextFormatError, textConfigToJson } from './config-text.ts';
 
 export type VersionPolicy =
@@ -14,6 +15,8 @@ export interface ModelConfig {
   readonly basePath: string;
   readonly versionPolicy: VersionPolicy;
   readonly versionLabels: ReadonlyMap<string, number>;
+  /** Canary/A-B routing for requests that pin no version or label (JSON config only). */
+  readonly routing?: RoutingConfig;
 }
 
 export interface RepositoryConfig {
@@ -94,7 +97,11 @@ function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
       labels.set(label, asVersion(version, `${path}.version_labels.${label}`, fail));
     }
   }
-  return { name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels };
+  const routing = m.routing === undefined ? undefined : parseRoutingConfig(m.routing, `${path}.routing`, fail);
+  for (const arm of routing?.arms ?? []) {
+    if (arm.label !== undefined && !labels.has(arm.label)) fail(`${path}.routing`, `arm "${arm.name}" uses label "${arm.label}", which version_labels does not define`);
+  }
+  return { name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels, ...(routing ? { routing } : {}) };
 }
 
 /**

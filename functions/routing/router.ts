@@ -1,0 +1,159 @@
+// Picks the arm for a request that pins no version or label: weighted (with scheduled ramps),
+// sticky by a consistent hash of a key, overridable by testers where the config allows, and
+// falling back to a stable arm when an arm errors above its limit. Keeps per-arm counts.
+import type { JsonValue } from '../rest/json/value.ts';
+import { JsonInt } from '../rest/json/value.ts';
+import { invalidArgument } from '../rest/status.ts';
+import type { VersionSelector } from '../rest/url-grammar.ts';
+import type { Arm, RoutingConfig } from './routing-config.ts';
+
+export interface RouteInput {
+  header(name: string): string | null;
+  /** A top-level field of the request body, for `sticky: {field}`. */
+  field(name: string): JsonValue | undefined;
+}
+
+export interface RouteDecision {
+  readonly arm: Arm;
+  readonly selector: VersionSelector;
+  readonly reason: 'weight' | 'sticky' | 'override' | 'fallback';
+}
+
+/** Outcomes kept per arm for the fallback's error rate. */
+const WINDOW = 100;
+
+export class ArmStats {
+  requests = 0;
+  errors = 0;
+  latencyUsTotal = 0;
+  shadowCompared = 0;
+  shadowAgreed = 0;
+  private readonly window = new Uint8Array(WINDOW);
+  private filled = 0;
+  private next = 0;
+  private windowErrors = 0;
+
+  record(ok: boolean, latencyUs: number): void {
+    this.requests++;
+    if (!ok) this.errors++;
+    this.latencyUsTotal += latencyUs;
+    if (this.filled === WINDOW) this.windowErrors -= this.window[this.next]!;
+    else this.filled++;
+    this.window[this.next] = ok ? 0 : 1;
+    this.windowErrors += ok ? 0 : 1;
+    this.next = (this.next + 1) % WINDOW;
+  }
+
+  /** Error rate over the last WINDOW requests, or undefined below `minRequests` of them. */
+  recentErrorRate(minRequests: number): number | undefined {
+    return this.filled < Math.min(minRequests, WINDOW) ? undefined : this.windowErrors / this.filled;
+  }
+}
+
+/** FNV-1a: a stable, fast hash of the sticky key to a point in [0, 1). */
+export function stickyPoint(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 2 ** 32;
+}
+
+export class Router {
+  constructor(
+    readonly model: string,
+    readonly config: RoutingConfig,
+    /** Per-arm counts, kept by the registry across config reloads. */
+    readonly stats: Map<string, ArmStats>,
+  ) {
+    for (const arm of config.arms) if (!stats.has(arm.name)) stats.set(arm.name, new ArmStats());
+  }
+
+  /** Current weights: the arms' own, or the latest ramp step that has started. */
+  weights(now: number): Map<string, number> {
+    const weights = new Map(this.config.arms.map((a) => [a.name, a.weight]));
+    for (const step of this.config.ramp) {
+      if (step.at > now) break;
+      for (const [arm, w] of step.weights) weights.set(arm, w);
+    }
+    return weights;
+  }
+
+  decide(input: RouteInput, now: number, random: () => number = Math.random): RouteDecision {
+    const { config } = this;
+    if (config.overrideHeader) {
+      const forced = input.header(config.overrideHeader);
+      if (forced) return this.override(forced);
+    }
+    const key = this.stickyKey(input);
+    const point = key === undefined ? random() : stickyPoint(key);
+    const arm = this.pick(point, this.weights(now));
+    const fallback = config.fallback;
+    if (fallback && arm.name !== fallback.arm) {
+      const rate = this.stats.get(arm.name)!.recentErrorRate(fallback.minRequests);
+      if (rate !== undefined && rate > fallback.maxErrorRate) return this.decision(this.arm(fallback.arm)!, 'fallback');
+    }
+    return this.decision(arm, key === undefined ? 'weight' : 'sticky');
+  }
+
+  /** The arm to retry on when `failed` could not serve at all (its version failed to load). */
+  fallbackFor(failed: Arm): RouteDecision | undefined {
+    const name = this.config.fallback?.arm;
+    return name !== undefined && name !== failed.name ? this.decision(this.arm(name)!, 'fallback') : undefined;
+  }
+
+  arm(name: string): Arm | undefined {
+    return this.config.arms.find((a) => a.name === name);
+  }
+
+  /**
+   * Cumulative ranges in config order: the first arm holds the bottom of [0, 1). Raising a later
+   * arm's weight moves only the points at the boundary, from earlier arms to it, never back.
+   */
+  private pick(point: number, weights: Map<string, number>): Arm {
+    const arms = this.config.arms.filter((a) => (weights.get(a.name) ?? 0) > 0);
+    if (arms.length === 0) return this.config.arms[0]!;
+    const total = arms.reduce((sum, a) => sum + weights.get(a.name)!, 0);
+    let edge = 0;
+    for (const arm of arms) {
+      edge += weights.get(arm.name)! / total;
+      if (point < edge) return arm;
+    }
+    return arms[arms.length - 1]!;
+  }
+
+  private stickyKey(input: RouteInput): string | undefined {
+    const sticky = this.config.sticky;
+    if (sticky === undefined) return undefined;
+    if ('header' in sticky) return input.header(sticky.header) ?? undefined;
+    if ('cookie' in sticky) return cookie(input.header('cookie'), sticky.cookie);
+    const v = input.field(sticky.field);
+    return typeof v === 'string' ? v : typeof v === 'number' || v instanceof JsonInt ? String(v) : undefined;
+  }
+
+  private override(forced: string): RouteDecision {
+    const arm = this.arm(forced);
+    if (arm) return this.decision(arm, 'override');
+    const version = /^v?(\d+)$/.exec(forced)?.[1];
+    if (version !== undefined) {
+      return { arm: { name: `v${Number(version)}`, version: Number(version), weight: 0 }, selector: { kind: 'version', version: Number(version) }, reason: 'override' };
+    }
+    throw invalidArgument(
+      `Routing override "${forced}" names no arm of model ${this.model} (arms: ${this.config.arms.map((a) => a.name).join(', ')}; or v<version>)`,
+    );
+  }
+
+  private decision(arm: Arm, reason: RouteDecision['reason']): RouteDecision {
+    const selector: VersionSelector = arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! };
+    return { arm, selector, reason };
+  }
+}
+
+function cookie(header: string | null, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
