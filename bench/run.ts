@@ -5,6 +5,7 @@ import { benchCodec } from './codec.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchHttp } from './http.ts';
 import { benchLambda } from './lambda.ts';
+import { benchRouting } from './routing.ts';
 import { benchWorkers } from './workers.ts';
 import { benchInProcess, overheadCases } from './in-process.ts';
 
@@ -111,6 +112,19 @@ for (const [backend, ms] of Object.entries(l.coldMs)) {
     edgeserve: `${f(ms, 0)} ms`, baseline: '—', ratio: '—', target: '≤ 600 ms', met: ms <= 600,
   });
 }
+
+console.error('routing …');
+const routing = await benchRouting(DEFAULT_OUT);
+rows.push({
+  what: 'routing decision (sticky header, two weighted arms)',
+  edgeserve: `${f(routing.decisionUs, 2)} µs`, baseline: '—', ratio: '—', target: '≤ 5 µs p50', met: routing.decisionUs <= 5,
+});
+const shadowCost = routing.shadowedUs / routing.plainUs - 1;
+rows.push({
+  what: 'served predict p50 with a shadow arm at sample 1 vs none (3 ms gaps)',
+  edgeserve: `${f(routing.shadowedUs)} µs`, baseline: `${f(routing.plainUs)} µs`,
+  ratio: `${shadowCost >= 0 ? '+' : ''}${f(100 * shadowCost)}%`, target: '≤ +5%', met: shadowCost <= 0.05,
+});
 
 const header: Row = { what: 'benchmark', edgeserve: 'edgeserve', baseline: 'baseline', ratio: 'ratio', target: 'target', met: true };
 const cols = ['what', 'edgeserve', 'baseline', 'ratio', 'target'] as const;

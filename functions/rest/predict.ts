@@ -71,6 +71,8 @@ export async function predict(
       const stats = router!.stats.get(shadow.arm)!;
       const arm = router!.arm(shadow.arm)!;
       const work = (async () => {
+        // Start only after this response is on its way: the shadow never competes with it.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         const candidate = await manager.servable(model, arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! });
         const shadowOutputs = await candidate.run(feeds);
         stats.shadowCompared++;
