@@ -72,7 +72,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   });
   const handle = createRestHandler({
     manager,
-    routing: new RoutingRegistry(),
+    routing: new RoutingRegistry(logger),
     logger,
     cors: options.cors ?? DEFAULT_REST_OPTIONS.cors,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes,

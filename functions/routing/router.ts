@@ -28,6 +28,8 @@ export class ArmStats {
   latencyUsTotal = 0;
   shadowCompared = 0;
   shadowAgreed = 0;
+  /** When the fallback took this arm out of rotation (a circuit breaker's "open"), if it did. */
+  trippedAt: number | undefined;
   private readonly window = new Uint8Array(WINDOW);
   private filled = 0;
   private next = 0;
@@ -42,6 +44,12 @@ export class ArmStats {
     this.window[this.next] = ok ? 0 : 1;
     this.windowErrors += ok ? 0 : 1;
     this.next = (this.next + 1) % WINDOW;
+  }
+
+  /** Forgets recent outcomes: the arm gets a fresh trial after its cool-down. */
+  resetWindow(): void {
+    this.window.fill(0);
+    this.filled = this.next = this.windowErrors = 0;
   }
 
   /** Error rate over the last WINDOW requests, or undefined below `minRequests` of them. */
@@ -66,6 +74,8 @@ export class Router {
     readonly config: RoutingConfig,
     /** Per-arm counts, kept by the registry across config reloads. */
     readonly stats: Map<string, ArmStats>,
+    /** Told when an arm is taken out of rotation or let back in. */
+    private readonly onEvent: (event: string, fields: Record<string, unknown>) => void = () => {},
   ) {
     for (const arm of config.arms) if (!stats.has(arm.name)) stats.set(arm.name, new ArmStats());
   }
@@ -91,8 +101,19 @@ export class Router {
     const arm = this.pick(point, this.weights(now));
     const fallback = config.fallback;
     if (fallback && arm.name !== fallback.arm) {
-      const rate = this.stats.get(arm.name)!.recentErrorRate(fallback.minRequests);
-      if (rate !== undefined && rate > fallback.maxErrorRate) return this.decision(this.arm(fallback.arm)!, 'fallback');
+      const stats = this.stats.get(arm.name)!;
+      if (stats.trippedAt !== undefined && now - stats.trippedAt >= fallback.cooldownMs) {
+        // Half-open: the arm gets traffic again, judged on a fresh window.
+        stats.trippedAt = undefined;
+        stats.resetWindow();
+        this.onEvent('route_recovering', { model: this.model, arm: arm.name });
+      }
+      const rate = stats.recentErrorRate(fallback.minRequests);
+      if (stats.trippedAt === undefined && rate !== undefined && rate > fallback.maxErrorRate) {
+        stats.trippedAt = now;
+        this.onEvent('route_fallback', { model: this.model, arm: arm.name, to: fallback.arm, error_rate: rate, cooldown_ms: fallback.cooldownMs });
+      }
+      if (stats.trippedAt !== undefined) return this.decision(this.arm(fallback.arm)!, 'fallback');
     }
     return this.decision(arm, key === undefined ? 'weight' : 'sticky');
   }

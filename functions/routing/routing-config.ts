@@ -7,7 +7,7 @@
 //     "sticky": { "header": "x-user-id" },              // or { "cookie": "uid" } or { "field": "user_id" }
 //     "override": { "header": "x-edgeserve-arm" },      // testers may force an arm (or "v:<version>")
 //     "shadow": { "arm": "canary", "sample": 0.05, "tolerance": 1e-4 },
-//     "fallback": { "arm": "stable", "max_error_rate": 0.2, "min_requests": 20 },
+//     "fallback": { "arm": "stable", "max_error_rate": 0.2, "min_requests": 20, "cooldown_seconds": 30 },
 //     "ramp": [ { "at": "2026-12-01T00:00:00Z", "weights": { "stable": 50, "canary": 50 } } ]
 //   }
 
@@ -26,7 +26,7 @@ export interface RoutingConfig {
   readonly sticky?: StickyKey;
   readonly overrideHeader?: string;
   readonly shadow?: { readonly arm: string; readonly sample: number; readonly tolerance: number };
-  readonly fallback?: { readonly arm: string; readonly maxErrorRate: number; readonly minRequests: number };
+  readonly fallback?: { readonly arm: string; readonly maxErrorRate: number; readonly minRequests: number; readonly cooldownMs: number };
   readonly ramp: readonly { readonly at: number; readonly weights: ReadonlyMap<string, number> }[];
 }
 
@@ -73,7 +73,9 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
     if (typeof rate !== 'number' || rate < 0 || rate > 1) fail(`${path}.fallback.max_error_rate`, 'must be a number in [0, 1]');
     const min = f.min_requests ?? 20;
     if (!Number.isSafeInteger(min) || (min as number) < 1) fail(`${path}.fallback.min_requests`, 'must be a positive integer');
-    fallback = { arm: armName(f.arm, `${path}.fallback.arm`), maxErrorRate: rate as number, minRequests: min as number };
+    const cooldown = f.cooldown_seconds ?? 30;
+    if (typeof cooldown !== 'number' || cooldown < 0) fail(`${path}.fallback.cooldown_seconds`, 'must be a non-negative number');
+    fallback = { arm: armName(f.arm, `${path}.fallback.arm`), maxErrorRate: rate as number, minRequests: min as number, cooldownMs: 1000 * (cooldown as number) };
   }
   const ramp = r.ramp === undefined ? [] : (Array.isArray(r.ramp) ? r.ramp : fail(`${path}.ramp`, 'must be an array')).map((step, i) => {
     const s = object(step, `${path}.ramp[${i}]`, fail);

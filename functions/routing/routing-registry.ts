@@ -1,5 +1,6 @@
 // One Router per model, rebuilt when the model's config is reloaded; per-arm counts survive the
 // reload (a weight change is not a new experiment). Also the admin view of it all.
+import { silentLogger, type Logger } from '../log.ts';
 import type { ModelConfig } from '../serving/model-config.ts';
 import { ArmStats, Router } from './router.ts';
 
@@ -7,7 +8,10 @@ export class RoutingRegistry {
   private readonly routers = new Map<string, Router>();
   private readonly stats = new Map<string, Map<string, ArmStats>>();
 
-  constructor(private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly logger: Logger = silentLogger,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   routerFor(config: ModelConfig): Router | undefined {
     if (config.routing === undefined) return undefined;
@@ -15,7 +19,7 @@ export class RoutingRegistry {
     if (router === undefined || router.config !== config.routing) {
       let stats = this.stats.get(config.name);
       if (stats === undefined) this.stats.set(config.name, (stats = new Map()));
-      router = new Router(config.name, config.routing, stats);
+      router = new Router(config.name, config.routing, stats, (event, fields) => this.logger.log('warn', event, fields));
       this.routers.set(config.name, router);
     }
     return router;
@@ -36,7 +40,7 @@ export class RoutingRegistry {
           mean_latency_us: s.requests ? Math.round(s.latencyUsTotal / s.requests) : 0,
           shadow: { compared: s.shadowCompared, agreed: s.shadowAgreed },
           ...(router.config.fallback && name !== router.config.fallback.arm
-            ? { falling_back: (s.recentErrorRate(router.config.fallback.minRequests) ?? 0) > router.config.fallback.maxErrorRate }
+            ? { falling_back: s.trippedAt !== undefined }
             : {}),
         })),
       };

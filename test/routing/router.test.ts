@@ -163,6 +163,27 @@ describe('routing', () => {
     expect(canary.falling_back).toBe(true);
   });
 
+  it('an arm taken out of rotation gets a fresh trial after its cool-down, and both moves are logged', () => {
+    const config = parseRoutingConfig(
+      { arms: arms(0, 100), fallback: { arm: 'stable', max_error_rate: 0.5, min_requests: 4, cooldown_seconds: 10 } },
+      'routing',
+      (p, m) => {
+        throw new Error(`${p}: ${m}`);
+      },
+    );
+    const events: string[] = [];
+    const router = new Router('m', config, new Map(), (event) => void events.push(event));
+    const anyone = { header: () => null, field: () => undefined };
+    for (let i = 0; i < 4; i++) router.stats.get('canary')!.record(false, 0);
+    expect(router.decide(anyone, 1_000).arm.name).toBe('stable');
+    expect(router.decide(anyone, 5_000).arm.name).toBe('stable'); // still cooling down
+    expect(events).toEqual(['route_fallback']);
+    expect(router.decide(anyone, 11_001).arm.name).toBe('canary'); // half-open: back in rotation
+    expect(events).toEqual(['route_fallback', 'route_recovering']);
+    router.stats.get('canary')!.record(true, 0);
+    expect(router.decide(anyone, 11_002).arm.name).toBe('canary');
+  });
+
   it('ramps change the weights on schedule, evaluated lazily from the config', () => {
     const config = parseRoutingConfig(
       { arms: arms(100, 0), ramp: [{ at: '2026-12-01T00:00:00Z', weights: { stable: 50, canary: 50 } }, { at: '2026-12-02T00:00:00Z', weights: { stable: 0, canary: 100 } }] },
