@@ -31,6 +31,8 @@ export interface EdgeserveOptions {
   /** A model config given up front; otherwise models.config(.json) in the repository is used. */
   readonly config?: RepositoryConfig;
   readonly cors?: boolean;
+  /** Serve GET /edgeserve/routing with per-arm counts (off by default: it is unauthenticated). */
+  readonly routingAdmin?: boolean;
   readonly maxBodyBytes?: number;
   readonly timeoutMs?: number;
   readonly refreshIntervalMs?: number;
@@ -73,6 +75,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const handle = createRestHandler({
     manager,
     routing: new RoutingRegistry(logger),
+    routingAdmin: options.routingAdmin ?? false,
     logger,
     cors: options.cors ?? DEFAULT_REST_OPTIONS.cors,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes,

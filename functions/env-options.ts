@@ -7,7 +7,7 @@ import { parseRepositoryConfig } from './serving/model-config.ts';
 
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
-type EnvOptions = Pick<EdgeserveOptions, 'config' | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxBodyBytes' | 'timeoutMs' | 'cors'>;
+type EnvOptions = Pick<EdgeserveOptions, 'config' | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxBodyBytes' | 'timeoutMs' | 'cors' | 'routingAdmin'>;
 
 /** A non-negative integer variable, or the fallback when unset; a bad value throws naming it. */
 export function envNumber(env: EnvRecord, name: string, fallback: number): number {
@@ -31,5 +31,6 @@ export function optionsFromEnv(env: EnvRecord, defaults: { memoryBudgetBytes?: n
     maxBodyBytes: envNumber(env, 'EDGESERVE_MAX_BODY_BYTES', defaults.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes),
     timeoutMs: envNumber(env, 'EDGESERVE_TIMEOUT_MS', DEFAULT_REST_OPTIONS.timeoutMs),
     cors: envFlag(env, 'EDGESERVE_CORS'),
+    routingAdmin: envFlag(env, 'EDGESERVE_ROUTING_ADMIN'),
   };
 }

@@ -30,12 +30,14 @@ export function restRequestFromEvent(event: HttpEvent): RestRequest {
     else if (single) for (const [k, v] of Object.entries(single)) pairs.push(`${encode(k)}=${encode(v ?? '')}`);
     pathAndQuery = pairs.length ? `${event.path}?${pairs.join('&')}` : event.path;
     const multiHeaders = event.multiValueHeaders;
-    if (multiHeaders) for (const [k, vs] of Object.entries(multiHeaders)) headers.set(k.toLowerCase(), (vs ?? []).join(', '));
+    // Cookies split over several values join with "; " (the Cookie header's own separator).
+    if (multiHeaders) for (const [k, vs] of Object.entries(multiHeaders)) headers.set(k.toLowerCase(), (vs ?? []).join(k.toLowerCase() === 'cookie' ? '; ' : ', '));
     else for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers.set(k.toLowerCase(), v);
   }
   return {
     method,
     pathAndQuery,
+    background: false, // the environment freezes once the result is returned
     header: (name) => headers.get(name) ?? null,
     async readBody(limit) {
       const raw = event.body ?? '';

@@ -37,6 +37,7 @@ Server
   --backend ort-node|ort-web           inference runtime (default: ort-node)          EDGESERVE_BACKEND
   --threads N                          intra-op threads (default: runtime's)          EDGESERVE_THREADS
   --rest_api_enable_cors_support       CORS headers on /v1 responses                  EDGESERVE_CORS=1
+  --enable_routing_admin               serve GET /edgeserve/routing (per-arm counts)  EDGESERVE_ROUTING_ADMIN=1
   --rest_api_timeout_in_ms N           model run deadline (default: 30000)            EDGESERVE_TIMEOUT_MS
   --max_body_bytes N                   request body limit (default: 33554432)         EDGESERVE_MAX_BODY_BYTES
   --help`;
@@ -61,6 +62,7 @@ const { values, positionals } = parseArgs({
     backend: { type: 'string' },
     threads: { type: 'string' },
     rest_api_enable_cors_support: { type: 'boolean' },
+    enable_routing_admin: { type: 'boolean' },
     rest_api_timeout_in_ms: { type: 'string' },
     max_body_bytes: { type: 'string' },
     help: { type: 'boolean' },
@@ -99,6 +101,7 @@ async function serve(): Promise<void> {
     host: values.host ?? env.EDGESERVE_HOST ?? '127.0.0.1',
     preload: !(values.lazy ?? env.EDGESERVE_LAZY === '1'),
     cors: values.rest_api_enable_cors_support ?? env.EDGESERVE_CORS === '1',
+    routingAdmin: values.enable_routing_admin ?? env.EDGESERVE_ROUTING_ADMIN === '1',
     timeoutMs: integer('rest_api_timeout_in_ms', values.rest_api_timeout_in_ms ?? env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
     maxBodyBytes: integer('max_body_bytes', values.max_body_bytes ?? env.EDGESERVE_MAX_BODY_BYTES, DEFAULT_REST_OPTIONS.maxBodyBytes),
     refreshIntervalMs:

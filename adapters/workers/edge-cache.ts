@@ -29,10 +29,13 @@ export async function cachedPredict(
     return next(request); // not a predict URL: the handler answers with TF Serving's error
   }
   if (call.api !== 'predict' || !cachedModels.has(call.model)) return next(request);
-  // The version that would serve this request now (cheap when warm); errors fall through.
+  const background = { waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p) };
+  // The version that would serve this request now (cheap when warm); errors fall through. A routed
+  // model is never cached: its version depends on the user, which the key cannot see.
   let version: number;
   try {
-    version = (await edgeserve.manager.servable(call.model, call.selector)).version;
+    if ((await edgeserve.manager.modelConfig(call.model, background))?.routing) return next(request);
+    version = (await edgeserve.manager.servable(call.model, call.selector, background)).version;
   } catch {
     return next(request);
   }
@@ -43,7 +46,7 @@ export async function cachedPredict(
   const hit = await cache.match(key);
   if (hit) return withCacheHeader(hit, 'hit');
   const response = await next(new Request(request, { body }));
-  if (response.status === 200 && response.headers.get('x-model-version') === String(version)) {
+  if (response.status === 200 && response.headers.get('x-model-version') === String(version) && !response.headers.has('x-edgeserve-arm')) {
     const stored = withCacheHeader(response.clone(), 'hit');
     stored.headers.set('Cache-Control', 'max-age=86400');
     ctx.waitUntil(cache.put(key, stored));

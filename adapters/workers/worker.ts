@@ -24,6 +24,7 @@ export interface Env {
   readonly S3_FORCE_PATH_STYLE?: string;
   readonly AWS_ACCESS_KEY_ID?: string;
   readonly AWS_SECRET_ACCESS_KEY?: string;
+  readonly AWS_SESSION_TOKEN?: string;
   readonly EDGESERVE_MODEL_CONFIG?: string;
   readonly EDGESERVE_POLL_SECONDS?: string;
   readonly EDGESERVE_MEMORY_BUDGET_BYTES?: string;
@@ -68,6 +69,7 @@ function storeFor(env: Env): ModelStore {
       // Workers have no AWS credential chain: the keys come as secrets.
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+      sessionToken: env.AWS_SESSION_TOKEN,
     });
   }
   if (env.MODELS_URL) return new HttpStore(env.MODELS_URL);

@@ -12,6 +12,8 @@ export interface RestRequest {
   readBody(limit: number): Promise<Uint8Array>;
   /** Keeps background work (refresh, loads) alive after the response, where the platform can. */
   waitUntil?(work: Promise<unknown>): void;
+  /** false where nothing may run after the response (a frozen Lambda environment). */
+  readonly background?: boolean;
 }
 
 export interface RestResponse {

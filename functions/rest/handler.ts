@@ -18,6 +18,8 @@ import { isRestPath, parseRestCall } from './url-grammar.ts';
 export interface RestOptions {
   readonly manager: Manager;
   readonly routing: RoutingRegistry;
+  /** Serve GET /edgeserve/routing (per-arm counts). */
+  readonly routingAdmin: boolean;
   readonly logger: Logger;
   /** TF Serving's --rest_api_enable_cors_support. */
   readonly cors: boolean;
@@ -41,7 +43,10 @@ export function createRestHandler(options: RestOptions): RestHandler {
     const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
     // edgeserve's own view of its routing (outside /v1/, where TF Serving clients never look).
-    if (method === 'GET' && path === ROUTING_ADMIN_PATH) return jsonResponse(200, JSON.stringify(options.routing.report(), null, 1), options);
+    // Off unless enabled: it names models, arms and error counts to whoever asks.
+    if (options.routingAdmin && method === 'GET' && path === ROUTING_ADMIN_PATH) {
+      return jsonResponse(200, JSON.stringify(options.routing.report(), null, 1), options);
+    }
     if (!isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
     try {

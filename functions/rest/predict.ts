@@ -1,6 +1,8 @@
 // :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
 // and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
 import { outputsAgree } from '../routing/shadow.ts';
+import type { ArmStats } from '../routing/router.ts';
+import type { Arm } from '../routing/routing-config.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager, RequestContext } from '../serving/manager.ts';
 import { DEFAULT_SIGNATURE, type Servable } from '../serving/servable.ts';
@@ -20,6 +22,8 @@ export interface PredictResult {
 
 export interface PredictContext extends RequestContext {
   header(name: string): string | null;
+  /** false where nothing may run after the response (Lambda freezes): no shadow traffic there. */
+  readonly background?: boolean;
 }
 
 export async function predict(
@@ -36,15 +40,18 @@ export async function predict(
   const config = selector.kind === 'latest' ? await manager.modelConfig(model, ctx) : undefined;
   const router = config && routing.routerFor(config);
   let route = router?.decide({ header: (n) => ctx.header(n), field: (n) => doc.get(n) }, Date.now());
+  const armStats = () => (route ? router!.stats.get(route.arm.name) : undefined);
   const started = performance.now();
   let servable: Servable;
   try {
     servable = await manager.servable(model, route?.selector ?? selector, ctx);
   } catch (e) {
-    // The arm's version cannot serve at all (not loaded, failed): count it, serve the fallback arm.
-    const fallback = route && router!.fallbackFor(route.arm);
-    if (!fallback || !(e instanceof ServingError) || (e.code !== 'NOT_FOUND' && e.code !== 'UNAVAILABLE')) throw e;
-    router!.stats.get(route!.arm.name)?.record(false, 0);
+    if (!route || !(e instanceof ServingError) || (e.code !== 'NOT_FOUND' && e.code !== 'UNAVAILABLE')) throw e;
+    // The arm's version cannot serve at all (not loaded, failed): it counts against the arm, and
+    // the fallback arm serves, unless a tester forced this arm and must see it fail.
+    armStats()?.record(false, 0);
+    const fallback = route.reason === 'override' ? undefined : router!.fallbackFor(route.arm);
+    if (!fallback) throw e;
     route = fallback;
     servable = await manager.servable(model, route.selector, ctx);
   }
@@ -59,31 +66,46 @@ export async function predict(
   try {
     outputs = await runWithDeadline(servable, feeds, timeoutMs);
   } catch (e) {
-    // Only the server's failures count against an arm; a client's bad input is not the model's.
-    if (route && !(e instanceof ServingError && e.httpStatus < 500)) router!.stats.get(route.arm.name)?.record(false, 0);
-    throw e;
+    // A model that throws counts against its arm (a broken canary must trip the fallback), even
+    // though the client is told what TF Serving would say: 400 for the runtime's complaint.
+    armStats()?.record(false, 0);
+    if (e instanceof ServingError) throw e;
+    throw invalidArgument(e instanceof Error ? e.message : String(e));
   }
   const body = predictResponseBody(format, outputs);
   if (route) {
-    router!.stats.get(route.arm.name)?.record(true, (performance.now() - started) * 1000);
+    armStats()?.record(true, (performance.now() - started) * 1000);
     const shadow = router!.config.shadow;
-    if (shadow && shadow.arm !== route.arm.name && Math.random() < shadow.sample) {
-      const stats = router!.stats.get(shadow.arm)!;
-      const arm = router!.arm(shadow.arm)!;
-      const work = (async () => {
-        // Start only after this response is on its way: the shadow never competes with it.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        const candidate = await manager.servable(model, arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! });
-        const shadowOutputs = await candidate.run(feeds);
-        stats.shadowCompared++;
-        if (outputsAgree(outputs, shadowOutputs, shadow.tolerance)) stats.shadowAgreed++;
-      })().catch(() => {
-        stats.shadowCompared++; // a shadow that cannot answer disagrees
-      });
-      ctx.waitUntil?.(work);
+    // Shadows need somewhere to run after the response: not on Lambda, where it would wait.
+    if (shadow && shadow.arm !== route.arm.name && ctx.background !== false && Math.random() < shadow.sample) {
+      runShadow(manager, model, router!.arm(shadow.arm)!, router!.stats.get(shadow.arm)!, feeds, outputs, shadow.tolerance, ctx);
     }
   }
   return { body, version: servable.version, arm: route?.arm.name };
+}
+
+function runShadow(
+  manager: Manager,
+  model: string,
+  arm: Arm,
+  stats: ArmStats,
+  feeds: Map<string, Tensor>,
+  served: Map<string, Tensor>,
+  tolerance: number,
+  ctx: RequestContext,
+): void {
+  const work = (async () => {
+    // Start only after this response is on its way: the shadow never competes with it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const selector: VersionSelector = arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! };
+    const candidate = await manager.servable(model, selector, ctx);
+    const shadowOutputs = await candidate.run(feeds);
+    stats.shadowCompared++;
+    if (outputsAgree(served, shadowOutputs, tolerance)) stats.shadowAgreed++;
+  })().catch(() => {
+    stats.shadowCompared++; // a shadow that cannot answer disagrees
+  });
+  ctx.waitUntil?.(work);
 }
 
 /**
@@ -101,10 +123,6 @@ async function runWithDeadline(servable: Servable, feeds: Map<string, Tensor>, t
     const outputs = await Promise.race([servable.run(feeds), deadline]);
     if (performance.now() - started > timeoutMs) throw deadlineExceeded();
     return outputs;
-  } catch (e) {
-    if (e instanceof ServingError) throw e;
-    // The runtime rejected the inputs (shape or type inside the graph): the client's to fix.
-    throw invalidArgument(e instanceof Error ? e.message : String(e));
   } finally {
     clearTimeout(timer);
   }

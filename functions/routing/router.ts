@@ -58,14 +58,19 @@ export class ArmStats {
   }
 }
 
-/** FNV-1a: a stable, fast hash of the sticky key to a point in [0, 1). */
-export function stickyPoint(key: string): number {
+/** A stable hash of a string to a point in (0, 1): FNV-1a, then murmur3's finalizer to spread it. */
+export function hashPoint(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0) / 2 ** 32;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return ((h >>> 0) + 0.5) / 2 ** 32;
 }
 
 export class Router {
@@ -97,8 +102,8 @@ export class Router {
       if (forced) return this.override(forced);
     }
     const key = this.stickyKey(input);
-    const point = key === undefined ? random() : stickyPoint(key);
-    const arm = this.pick(point, this.weights(now));
+    const weights = this.weights(now);
+    const arm = key === undefined ? this.pickRandom(random(), weights) : this.pickSticky(key, weights);
     const fallback = config.fallback;
     if (fallback && arm.name !== fallback.arm) {
       const stats = this.stats.get(arm.name)!;
@@ -129,10 +134,28 @@ export class Router {
   }
 
   /**
-   * Cumulative ranges in config order: the first arm holds the bottom of [0, 1). Raising a later
-   * arm's weight moves only the points at the boundary, from earlier arms to it, never back.
+   * Weighted rendezvous hashing: each arm scores -ln(h(model, arm, key)) / weight and the lowest
+   * wins. Raising one arm's weight lowers only its scores, so users move only onto that arm (and
+   * lowering it moves users only off it), whatever the number of arms; the model is in the hash,
+   * so one user's arms in different models' experiments are independent.
    */
-  private pick(point: number, weights: Map<string, number>): Arm {
+  private pickSticky(key: string, weights: Map<string, number>): Arm {
+    let best: Arm | undefined;
+    let bestScore = Infinity;
+    for (const arm of this.config.arms) {
+      const w = weights.get(arm.name) ?? 0;
+      if (w <= 0) continue;
+      const score = -Math.log(hashPoint(`${this.model}\u0000${arm.name}\u0000${key}`)) / w;
+      if (score < bestScore) {
+        bestScore = score;
+        best = arm;
+      }
+    }
+    return best ?? this.config.arms[0]!;
+  }
+
+  /** Cumulative ranges over [0, 1) for requests without a sticky key. */
+  private pickRandom(point: number, weights: Map<string, number>): Arm {
     const arms = this.config.arms.filter((a) => (weights.get(a.name) ?? 0) > 0);
     if (arms.length === 0) return this.config.arms[0]!;
     const total = arms.reduce((sum, a) => sum + weights.get(a.name)!, 0);

@@ -72,7 +72,8 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
     const rate = f.max_error_rate ?? 0.5;
     if (typeof rate !== 'number' || rate < 0 || rate > 1) fail(`${path}.fallback.max_error_rate`, 'must be a number in [0, 1]');
     const min = f.min_requests ?? 20;
-    if (!Number.isSafeInteger(min) || (min as number) < 1) fail(`${path}.fallback.min_requests`, 'must be a positive integer');
+    // The error rate is judged over the last 100 requests (router.ts WINDOW).
+    if (!Number.isSafeInteger(min) || (min as number) < 1 || (min as number) > 100) fail(`${path}.fallback.min_requests`, 'must be an integer from 1 to 100');
     const cooldown = f.cooldown_seconds ?? 30;
     if (typeof cooldown !== 'number' || cooldown < 0) fail(`${path}.fallback.cooldown_seconds`, 'must be a non-negative number');
     fallback = { arm: armName(f.arm, `${path}.fallback.arm`), maxErrorRate: rate as number, minRequests: min as number, cooldownMs: 1000 * (cooldown as number) };

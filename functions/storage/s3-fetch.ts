@@ -48,8 +48,10 @@ export class S3FetchStore implements ModelStore {
     const out: ObjectInfo[] = [];
     let token: string | undefined;
     do {
-      const query = new URLSearchParams({ 'list-type': '2', prefix: this.prefix + prefix });
-      if (token) query.set('continuation-token', token);
+      // RFC 3986 encoding (%20, not URLSearchParams' "+"), which is what SigV4 signs.
+      const query = [['list-type', '2'], ['prefix', this.prefix + prefix], ...(token ? [['continuation-token', token]] : [])]
+        .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`)
+        .join('&');
       const xml = await this.request(`list ${prefix || '/'}`, `${this.base}?${query}`, 'GET', undefined, async (res) => {
         if (res.status !== 200) throw new Error(`answered ${res.status}`);
         return res.text();

@@ -8,7 +8,7 @@ import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve } from '../../functions/app.ts';
 import { silentLogger } from '../../functions/log.ts';
 import type { RestRequest } from '../../functions/rest/exchange.ts';
-import { Router, stickyPoint } from '../../functions/routing/router.ts';
+import { Router } from '../../functions/routing/router.ts';
 import { parseRoutingConfig } from '../../functions/routing/routing-config.ts';
 import { scratchRepository } from '../helpers.ts';
 
@@ -26,7 +26,9 @@ async function setup(routing: unknown) {
       models: [{ name: 'half_plus_two', model_version_policy: { all: {} }, version_labels: { stable: 1, canary: 2 }, routing: r }],
     }));
   await writeConfig(routing);
-  const es = createEdgeserve({ store: new FileSystemStore(repo.dir), backend: await createNodeBackend('ort-node'), logger: silentLogger, refreshIntervalMs: 0 });
+  const es = createEdgeserve({
+    store: new FileSystemStore(repo.dir), backend: await createNodeBackend('ort-node'), logger: silentLogger, refreshIntervalMs: 0, routingAdmin: true,
+  });
   await es.warmup();
   const predict = async (headers: Record<string, string> = {}, body = '{"instances": [1.0]}') => {
     const bytes = new TextEncoder().encode(body);
@@ -97,8 +99,31 @@ describe('routing', () => {
       const viaCookie = router.decide({ header: (n) => (n === 'cookie' ? `x=1; uid=${u}` : null), field: () => undefined }, 0);
       const viaField = byField.decide({ header: () => null, field: (n) => (n === 'user_id' ? u : undefined) }, 0);
       expect(viaCookie.arm.name).toBe(viaField.arm.name);
-      expect(viaCookie.arm.name).toBe(stickyPoint(u) < 0.5 ? 'stable' : 'canary');
+      expect(viaCookie.reason).toBe('sticky');
     }
+  });
+
+  it('with three arms, raising one arm moves users only onto it; the split follows the weights', () => {
+    const fail = (p: string, m: string): never => {
+      throw new Error(`${p}: ${m}`);
+    };
+    const three = (b: number) => [
+      { name: 'stable', label: 's', weight: 50 },
+      { name: 'a', label: 'a', weight: 25 },
+      { name: 'b', label: 'b', weight: b },
+    ];
+    const before = new Router('m', parseRoutingConfig({ arms: three(25), sticky: { header: 'u' } }, 'r', fail), new Map());
+    const after = new Router('m', parseRoutingConfig({ arms: three(50), sticky: { header: 'u' } }, 'r', fail), new Map());
+    const counts: Record<string, number> = { stable: 0, a: 0, b: 0 };
+    for (let i = 0; i < 10_000; i++) {
+      const input = { header: () => String(i), field: () => undefined };
+      const x = before.decide(input, 0).arm.name;
+      const y = after.decide(input, 0).arm.name;
+      if (x !== y) expect(y, `user ${i}: ${x} → ${y}`).toBe('b');
+      counts[x]!++;
+    }
+    expect(Math.abs(counts.stable! / 10_000 - 0.5)).toBeLessThan(0.02);
+    expect(Math.abs(counts.b! / 10_000 - 0.25)).toBeLessThan(0.02);
   });
 
   it('overrides only where the config enables them', async () => {

@@ -50,3 +50,17 @@ describe('Lambda events', () => {
     await expect(handler('hello', CONTEXT)).rejects.toThrow('edgeserve cannot handle string');
   });
 });
+
+describe('event conversion', () => {
+  it('joins cookies split over multi-value headers with "; ", other headers with ", "', async () => {
+    const { restRequestFromEvent } = await import('../../../adapters/lambda/http-event.ts');
+    const { httpEvent } = await import('../../lambda-events.ts');
+    const event = (await httpEvent('apigw-v1', '/v1/models/m:predict?a=1&a=2', { method: 'POST', body: '{}' })) as Record<string, unknown>;
+    event.multiValueHeaders = { Cookie: ['a=1', 'uid=42'], Accept: ['text/plain', 'application/json'] };
+    const request = restRequestFromEvent(event as never);
+    expect(request.header('cookie')).toBe('a=1; uid=42');
+    expect(request.header('accept')).toBe('text/plain, application/json');
+    expect(request.pathAndQuery).toBe('/v1/models/m:predict?a=1&a=2');
+    expect(request.background).toBe(false);
+  });
+});
