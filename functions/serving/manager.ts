@@ -15,6 +15,7 @@ import { errorText, type Loader } from './loader.ts';
 import { aspiredVersions, ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from './model-config.ts';
 import type { Servable } from './servable.ts';
 import { RepositorySnapshot, type PresentVersion } from './source.ts';
+import { admit } from './memory-budget.ts';
 import { VersionSlot, type VersionStatus } from './version-slot.ts';
 
 export type { VersionState, VersionStatus } from './version-slot.ts';
@@ -355,50 +356,17 @@ export class Manager {
     }
   }
 
-  /**
-   * Admits `slot` under the memory budget: unloads least recently used versions until it fits,
-   * waiting for other admitted loads and drains when they are what holds the memory. Versions no longer aspired are left to
-   * settle(): one of them may be all that serves its model while the new version loads.
-   */
-  private async makeRoom(slot: VersionSlot, model: string): Promise<void> {
-    const budget = this.options.memoryBudgetBytes;
-    const need = slot.modelFile?.size ?? 0;
-    if (need > budget) {
-      throw new ServingError(
-        'RESOURCE_EXHAUSTED',
-        `Version ${slot.version} of model ${model} needs ${need} bytes, more than the memory budget of ${budget} bytes`,
-      );
-    }
-    for (;;) {
-      const others = this.residentBytes();
-      // Admission is decided and recorded in one synchronous step, so concurrent loads see it.
-      if (others + need <= budget) {
-        slot.admitted = true;
-        return;
-      }
-      const victims: [ModelState, VersionSlot][] = [];
-      const busy: Promise<void>[] = [];
-      for (const state of this.models.values()) {
-        for (const s of state.slots.values()) {
-          if (s === slot) continue;
-          if (s.state === 'AVAILABLE' && s.aspired) victims.push([state, s]);
-          else if (s.loading && s.admitted) busy.push(s.loading); // loads not yet admitted wait too: no cycles
-          else if (s.unloading) busy.push(s.unloading);
-        }
-      }
-      victims.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-      const victim = victims[0];
-      if (victim) {
-        const [state, v] = victim;
-        this.options.logger.log('info', 'version_evicted', { model: state.config.name, version: v.version, bytes: v.sizeBytes, for: `${model}/${slot.version}` });
-        await this.unload(state, v, 'START');
-      } else if (busy.length > 0) {
-        await Promise.race(busy); // another load or drain holds the memory: wait for it, then look again
-      } else {
-        slot.admitted = true; // only versions that must keep serving are left: go over budget rather than lose them
-        return;
-      }
-    }
+  /** Admits `slot` under the memory budget, evicting least recently used versions to START. */
+  private makeRoom(slot: VersionSlot, model: string): Promise<void> {
+    return admit(slot, model, this.options.memoryBudgetBytes, {
+      slots: () => [...this.models.values()].flatMap((state) => [...state.slots.values()].map((s) => ({ owner: state.config.name, slot: s }))),
+      resident: () => this.residentBytes(),
+      evict: async (owner, victim) => {
+        const state = this.models.get(owner)!;
+        this.options.logger.log('info', 'version_evicted', { model: owner, version: victim.version, bytes: victim.sizeBytes, for: `${model}/${slot.version}` });
+        await this.unload(state, victim, 'START');
+      },
+    });
   }
 
   /** Unloads a version after its in-flight runs; `to` is START when it may come back on demand. */
