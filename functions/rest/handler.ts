@@ -1,4 +1,4 @@
-// The TF Serving REST surface as one Fetch-API handler: the same code answers in workerd, Lambda
+// The TF Serving REST surface as one handler over RestRequest/RestResponse: the same code answers in workerd, Lambda
 // and Node. Bad input of any kind ends here as TF Serving's status code and `{"error": …}` body.
 import type { Logger } from '../log.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
