@@ -33,6 +33,8 @@ export interface ManagerOptions {
   /** TF Serving's max_num_load_retries, and the first retry's delay (doubling after each failure). */
   readonly maxLoadRetries: number;
   readonly loadRetryIntervalMs: number;
+  /** The longest one load (fetch, verify, session, warmup) may take. Default 120 s. */
+  readonly loadTimeoutMs?: number;
   readonly now?: () => number;
 }
 
@@ -329,7 +331,7 @@ export class Manager {
     slot.admitted = false;
     try {
       await this.makeRoom(slot, model);
-      const { servable, timings } = await this.options.loader.load(state.config, present);
+      const { servable, timings } = await this.withLoadDeadline(this.options.loader.load(state.config, present), model, slot.version);
       slot.servable = servable;
       slot.state = 'AVAILABLE';
       slot.error = undefined;
@@ -369,6 +371,25 @@ export class Manager {
     });
   }
 
+  /**
+   * A load that takes longer than loadTimeoutMs (a store read that never returns, a stuck session
+   * create) fails DEADLINE_EXCEEDED so that its version can be retried; if it finishes later
+   * anyway, its session is released rather than leaked.
+   */
+  private withLoadDeadline<T extends { servable: Servable }>(load: Promise<T>, model: string, version: number): Promise<T> {
+    const limit = this.options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new ServingError('DEADLINE_EXCEEDED', `Loading version ${version} of model ${model} took longer than ${limit} ms`));
+      }, limit);
+    });
+    load.then((late) => timedOut && void late.servable.unload().catch(() => {}), () => {});
+    return Promise.race([load, deadline]).finally(() => clearTimeout(timer));
+  }
+
   /** Unloads a version after its in-flight runs; `to` is START when it may come back on demand. */
   private unload(state: ModelState, slot: VersionSlot, to: 'START' | 'END'): Promise<void> {
     const servable = slot.servable;
@@ -395,6 +416,8 @@ export class Manager {
     ctx?.waitUntil?.(guarded);
   }
 }
+
+const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 
 /** The longest a version waits to retry after a storage outage. */
 const MAX_OUTAGE_BACKOFF_MS = 30_000;

@@ -101,3 +101,35 @@ describe('Manager', () => {
     }
   });
 });
+
+describe('Manager load deadline', () => {
+  it('a load that never finishes fails DEADLINE_EXCEEDED, and the version can be retried', async () => {
+    const repo = await scratchRepository();
+    repos.push(repo);
+    const real = new FileSystemStore(repo.dir);
+    let hang = true;
+    // A store whose reads of one file never return: a fault a local folder cannot produce (mock).
+    const store = {
+      description: real.description,
+      list: (p: string) => real.list(p),
+      head: (k: string) => real.head(k),
+      get: (k: string, e?: string) => (hang && k === 'two_io/1/model.onnx' ? new Promise<never>(() => {}) : real.get(k, e)),
+    };
+    const manager = new Manager({
+      store,
+      loader: new Loader(store, await createNodeBackend('ort-node')),
+      logger: { log() {} },
+      refreshIntervalMs: 0,
+      memoryBudgetBytes: 1 << 24,
+      maxLoadRetries: 5,
+      loadRetryIntervalMs: 0,
+      loadTimeoutMs: 200,
+    });
+    await expect(manager.servable('two_io', { kind: 'latest' })).rejects.toThrow('Servable not found for request: Latest(two_io)');
+    expect((await manager.status('two_io'))[0]).toMatchObject({ state: 'END', errorCode: 'DEADLINE_EXCEEDED' });
+    expect((await manager.servable('half_plus_two', { kind: 'latest' })).version).toBe(2); // others unaffected
+    hang = false;
+    await Promise.all(await manager.refresh()); // due for a retry
+    expect((await manager.servable('two_io', { kind: 'latest' })).version).toBe(1);
+  });
+});
