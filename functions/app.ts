@@ -2,6 +2,8 @@
 // dependencies (store, backend, logger, config) and hand them in; nothing here is platform-specific.
 import { Hono } from 'hono';
 import { consoleLogger, type Logger } from './log.ts';
+import { meteredStore } from './metrics/metered-store.ts';
+import { ServingMetrics } from './metrics/serving-metrics.ts';
 import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
 import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './rest/handler.ts';
 import type { InferenceBackend } from './runtime/backend.ts';
@@ -33,6 +35,8 @@ export interface EdgeserveOptions {
   readonly cors?: boolean;
   /** Serve GET /edgeserve/routing with per-arm counts (off by default: it is unauthenticated). */
   readonly routingAdmin?: boolean;
+  /** Serve Prometheus metrics at this exact path (TF Serving's is /monitoring/prometheus/metrics). */
+  readonly metricsPath?: string;
   readonly maxBodyBytes?: number;
   readonly timeoutMs?: number;
   readonly refreshIntervalMs?: number;
@@ -50,6 +54,8 @@ export interface Edgeserve {
   /** The same handler without Fetch objects, for adapters that can skip them (Node). */
   readonly handle: RestHandler;
   readonly manager: Manager;
+  /** This process's (or isolate's) metrics. */
+  readonly metrics: ServingMetrics;
   /** The scheduled entry (cron, EventBridge): refresh, then load the aspired versions of these models (all if none). */
   warmup(models?: readonly string[]): Promise<Map<string, VersionStatus[]>>;
 }
@@ -57,12 +63,16 @@ export interface Edgeserve {
 export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const logger = options.logger ?? consoleLogger;
   const d = DEFAULT_SERVING_OPTIONS;
-  const loader = new Loader(options.store, options.backend, {
+  const metrics = new ServingMetrics();
+  // Every storage request is counted (requests by operation and outcome, bytes read).
+  const store = meteredStore(options.store, metrics);
+  const loader = new Loader(store, options.backend, {
     warmup: options.warmup ?? d.warmup,
     warmupIterations: options.warmupIterations ?? d.warmupIterations,
   });
   const manager = new Manager({
-    store: options.store,
+    store,
+    metrics,
     loader,
     logger,
     config: options.config,
@@ -76,6 +86,8 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     manager,
     routing: new RoutingRegistry(logger),
     routingAdmin: options.routingAdmin ?? false,
+    metrics,
+    metricsPath: options.metricsPath,
     logger,
     cors: options.cors ?? DEFAULT_REST_OPTIONS.cors,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes,
@@ -85,7 +97,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   // TF Serving's URL grammar (case-insensitive, `name:verb` segments, raw query) is not expressible
   // as hono routes, so one route takes everything and the REST layer matches as upstream does.
   app.all('*', async (c) => toFetchResponse(await handle(fromFetchRequest(c.req.raw, executionWaitUntil(c)))));
-  return { app, handle, manager, warmup: (models) => manager.warmup(models) };
+  return { app, handle, manager, metrics, warmup: (models) => manager.warmup(models) };
 }
 
 /** Workers hand hono an execution context; elsewhere hono throws when asked for one. */

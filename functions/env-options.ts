@@ -7,7 +7,7 @@ import { parseRepositoryConfig } from './serving/model-config.ts';
 
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
-type EnvOptions = Pick<EdgeserveOptions, 'config' | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxBodyBytes' | 'timeoutMs' | 'cors' | 'routingAdmin'>;
+type EnvOptions = Pick<EdgeserveOptions, 'config' | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxBodyBytes' | 'timeoutMs' | 'cors' | 'routingAdmin' | 'metricsPath'>;
 
 /** A non-negative integer variable, or the fallback when unset; a bad value throws naming it. */
 export function envNumber(env: EnvRecord, name: string, fallback: number): number {
@@ -32,5 +32,6 @@ export function optionsFromEnv(env: EnvRecord, defaults: { memoryBudgetBytes?: n
     timeoutMs: envNumber(env, 'EDGESERVE_TIMEOUT_MS', DEFAULT_REST_OPTIONS.timeoutMs),
     cors: envFlag(env, 'EDGESERVE_CORS'),
     routingAdmin: envFlag(env, 'EDGESERVE_ROUTING_ADMIN'),
+    metricsPath: env.EDGESERVE_PROMETHEUS_PATH || undefined,
   };
 }

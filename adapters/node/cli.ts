@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SERVING_OPTIONS } from '../../functions/app.ts';
 import { consoleLogger } from '../../functions/log.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
+import { parseTextFormat } from '../../functions/serving/config-text.ts';
 import { parseRepositoryConfig, type RepositoryConfig } from '../../functions/serving/model-config.ts';
 import { INDEX_FILE, renderIndex } from '../../functions/storage/http.ts';
 import { FileSystemStore } from '../storage/fs.ts';
@@ -38,6 +39,7 @@ Server
   --threads N                          intra-op threads (default: runtime's)          EDGESERVE_THREADS
   --rest_api_enable_cors_support       CORS headers on /v1 responses                  EDGESERVE_CORS=1
   --enable_routing_admin               serve GET /edgeserve/routing (per-arm counts)  EDGESERVE_ROUTING_ADMIN=1
+  --monitoring_config_file FILE        TF Serving's prometheus_config { enable path }  EDGESERVE_PROMETHEUS_PATH (the path)
   --rest_api_timeout_in_ms N           model run deadline (default: 30000)            EDGESERVE_TIMEOUT_MS
   --max_body_bytes N                   request body limit (default: 33554432)         EDGESERVE_MAX_BODY_BYTES
   --help`;
@@ -63,6 +65,7 @@ const { values, positionals } = parseArgs({
     threads: { type: 'string' },
     rest_api_enable_cors_support: { type: 'boolean' },
     enable_routing_admin: { type: 'boolean' },
+    monitoring_config_file: { type: 'string' },
     rest_api_timeout_in_ms: { type: 'string' },
     max_body_bytes: { type: 'string' },
     help: { type: 'boolean' },
@@ -102,6 +105,7 @@ async function serve(): Promise<void> {
     preload: !(values.lazy ?? env.EDGESERVE_LAZY === '1'),
     cors: values.rest_api_enable_cors_support ?? env.EDGESERVE_CORS === '1',
     routingAdmin: values.enable_routing_admin ?? env.EDGESERVE_ROUTING_ADMIN === '1',
+    metricsPath: await prometheusPath(),
     timeoutMs: integer('rest_api_timeout_in_ms', values.rest_api_timeout_in_ms ?? env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
     maxBodyBytes: integer('max_body_bytes', values.max_body_bytes ?? env.EDGESERVE_MAX_BODY_BYTES, DEFAULT_REST_OPTIONS.maxBodyBytes),
     refreshIntervalMs:
@@ -119,6 +123,22 @@ async function serve(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * TF Serving's --monitoring_config_file (`prometheus_config { enable: true, path: "…" }`, an empty
+ * path meaning /monitoring/prometheus/metrics), else EDGESERVE_PROMETHEUS_PATH; undefined: off.
+ */
+async function prometheusPath(): Promise<string | undefined> {
+  if (values.monitoring_config_file) {
+    const config = parseTextFormat(await readFile(values.monitoring_config_file, 'utf8'));
+    const prometheus = config.get('prometheus_config')?.[0];
+    if (!(prometheus instanceof Map)) return undefined;
+    if (prometheus.get('enable')?.[0] !== 'true') return undefined;
+    const path = prometheus.get('path')?.[0];
+    return typeof path === 'string' && path !== '' ? path : '/monitoring/prometheus/metrics';
+  }
+  return env.EDGESERVE_PROMETHEUS_PATH || undefined;
 }
 
 /** --model_config_file, else EDGESERVE_MODEL_CONFIG; undefined: the repository's own file. */

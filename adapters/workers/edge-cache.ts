@@ -44,6 +44,7 @@ export async function cachedPredict(
   const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
   const key = new Request(`${CACHE_HOST}/${encodeURIComponent(call.model)}/${version}/${hash}`);
   const hit = await cache.match(key);
+  edgeserve.metrics.cacheHits.inc([call.model, hit ? 'hit' : 'miss']);
   if (hit) return withCacheHeader(hit, 'hit');
   const response = await next(new Request(request, { body }));
   if (response.status === 200 && response.headers.get('x-model-version') === String(version) && !response.headers.has('x-edgeserve-arm')) {

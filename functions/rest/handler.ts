@@ -1,6 +1,7 @@
 // The TF Serving REST surface as one handler over RestRequest/RestResponse: the same code answers in workerd, Lambda
 // and Node. Bad input of any kind ends here as TF Serving's status code and `{"error": …}` body.
 import type { Logger } from '../log.ts';
+import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager } from '../serving/manager.ts';
 import { readBodyText } from './body.ts';
@@ -10,10 +11,10 @@ import { documentError } from './codec/predict-request.ts';
 import { JsonParseError, parseJson } from './json/parse.ts';
 import type { JsonObject } from './json/value.ts';
 import { modelMetadataBody, modelStatusBody } from './model-status.ts';
-import { predict } from './predict.ts';
+import { predict, type PredictContext } from './predict.ts';
 import { errorBody, errorResponse, jsonResponse, libeventErrorPage, preflightResponse } from './responses.ts';
-import { invalidArgument, ServingError } from './status.ts';
-import { isRestPath, parseRestCall } from './url-grammar.ts';
+import { invalidArgument, ServingError, type StatusCode } from './status.ts';
+import { isRestPath, parseRestCall, type RestCall } from './url-grammar.ts';
 
 export interface RestOptions {
   readonly manager: Manager;
@@ -27,6 +28,9 @@ export interface RestOptions {
   readonly maxBodyBytes: number;
   /** TF Serving's --rest_api_timeout_in_ms: a longer model run answers 504. */
   readonly timeoutMs: number;
+  readonly metrics: ServingMetrics;
+  /** TF Serving's prometheus_config.path; undefined: no metrics page (TF Serving's default). */
+  readonly metricsPath?: string;
 }
 
 export const DEFAULT_REST_OPTIONS = { cors: false, maxBodyBytes: 32 * 1024 * 1024, timeoutMs: 30_000 } as const;
@@ -39,9 +43,12 @@ const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS',
 export type RestHandler = (request: RestRequest) => Promise<RestResponse>;
 
 export function createRestHandler(options: RestOptions): RestHandler {
+  const { metrics } = options;
   return async (request) => {
+    const started = performance.now();
     const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
+    if (options.metricsPath !== undefined && pathOnly(path) === options.metricsPath) return metricsPage(path, options);
     // edgeserve's own view of its routing (outside /v1/, where TF Serving clients never look).
     // Off unless enabled: it names models, arms and error counts to whoever asks.
     if (options.routingAdmin && method === 'GET' && path === ROUTING_ADMIN_PATH) {
@@ -49,21 +56,70 @@ export function createRestHandler(options: RestOptions): RestHandler {
     }
     if (!isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
+    const ctx = request as RestRequest & PredictContext; // managers and predict note cold loads and run time on it
+    let model = '';
+    let status: StatusCode = 'OK';
+    let response: RestResponse;
     try {
-      return await dispatch(request, method, path, options);
+      const call = parseRestCall(method, path);
+      model = call.model;
+      response = await dispatch(call, ctx, options);
+      // TF Serving's API label: the verb for POSTs, "" for GET status and metadata.
+      const api = call.api === 'status' || call.api === 'metadata' ? '' : call.api;
+      metrics.requestLatency.observe([model, api, 'REST'], (performance.now() - started) * 1000);
     } catch (e) {
-      if (e instanceof ServingError) return errorResponse(e, options);
-      if (e instanceof BodyTooLargeError) return jsonResponse(413, errorBody(e.message), options);
-      if (e instanceof ClientClosedError) return jsonResponse(499, errorBody(e.message), options);
-      options.logger.log('error', 'internal_error', { method, path, error: e instanceof Error ? e.stack : String(e) });
-      return jsonResponse(500, errorBody('Internal error'), options);
+      if (e instanceof ServingError) {
+        status = e.code;
+        response = errorResponse(e, options);
+      } else if (e instanceof BodyTooLargeError) {
+        status = 'RESOURCE_EXHAUSTED';
+        response = jsonResponse(413, errorBody(e.message), options);
+      } else if (e instanceof ClientClosedError) {
+        status = 'CANCELLED';
+        response = jsonResponse(499, errorBody(e.message), options);
+      } else {
+        status = 'INTERNAL';
+        options.logger.log('error', 'internal_error', { method, path, error: e instanceof Error ? e.stack : String(e) });
+        response = jsonResponse(500, errorBody('Internal error'), options);
+      }
     }
+    metrics.requestCount.inc([model, status]);
+    if (ctx.cold !== undefined || ctx.runMs !== undefined) {
+      response.headers['Server-Timing'] = serverTiming(ctx, performance.now() - started);
+      if (ctx.cold !== undefined) response.headers['x-cold-start'] = '1';
+    }
+    return response;
   };
 }
 
-async function dispatch(request: RestRequest, method: string, path: string, options: RestOptions): Promise<RestResponse> {
+/** Where this request's time went: storage fetch, session create and warmup when it paid for a load. */
+function serverTiming(ctx: PredictContext, totalMs: number): string {
+  const parts: string[] = [];
+  const dur = (name: string, ms: number) => parts.push(`${name};dur=${ms.toFixed(2)}`);
+  if (ctx.cold) {
+    dur('storage', ctx.cold.fetchMs);
+    dur('session', ctx.cold.sessionMs);
+    dur('warmup', ctx.cold.warmupMs);
+  }
+  if (ctx.runMs !== undefined) dur('run', ctx.runMs);
+  dur('total', totalMs);
+  return parts.join(', ');
+}
+
+function pathOnly(pathAndQuery: string): string {
+  const q = pathAndQuery.indexOf('?');
+  return q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+}
+
+/** TF Serving's exporter: any method, the exact path only (a query string is a 400). */
+function metricsPage(path: string, options: RestOptions): RestResponse {
+  const headers = { 'Content-Type': 'text/plain' };
+  if (path !== options.metricsPath) return { status: 400, headers, body: `Unexpected path: ${path}. Should be ${options.metricsPath}` };
+  return { status: 200, headers, body: options.metrics.render(options.routing.renderMetrics()) };
+}
+
+async function dispatch(call: RestCall, request: RestRequest & PredictContext, options: RestOptions): Promise<RestResponse> {
   const { manager } = options;
-  const call = parseRestCall(method, path);
   switch (call.api) {
     case 'status':
       return jsonResponse(200, await modelStatusBody(manager, call.model, call.selector, request), options);
@@ -71,7 +127,7 @@ async function dispatch(request: RestRequest, method: string, path: string, opti
       return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, request), options);
     case 'predict': {
       const { doc, signatureName } = await readRequestDocument(request, options.maxBodyBytes);
-      const result = await predict(doc, signatureName, manager, options.routing, call.model, call.selector, options.timeoutMs, request);
+      const result = await predict(doc, signatureName, manager, options.routing, call.model, call.selector, options.timeoutMs, request, options.metrics);
       const headers: Record<string, string> = { 'x-model-version': String(result.version) };
       if (result.arm !== undefined) headers['x-edgeserve-arm'] = result.arm;
       return jsonResponse(200, result.body, options, headers);

@@ -1,5 +1,6 @@
 // :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
 // and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
+import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { outputsAgree } from '../routing/shadow.ts';
 import type { ArmStats } from '../routing/router.ts';
 import type { Arm } from '../routing/routing-config.ts';
@@ -22,6 +23,8 @@ export interface PredictResult {
 
 export interface PredictContext extends RequestContext {
   header(name: string): string | null;
+  /** Set by predict: milliseconds inside the runtime, for Server-Timing. */
+  runMs?: number;
   /** false where nothing may run after the response (Lambda freezes): no shadow traffic there. */
   readonly background?: boolean;
 }
@@ -35,6 +38,7 @@ export async function predict(
   selector: VersionSelector,
   timeoutMs: number,
   ctx: PredictContext,
+  metrics?: ServingMetrics,
 ): Promise<PredictResult> {
   // A request that pins nothing is routed when the model has arms; a pinned one is served as asked.
   const config = selector.kind === 'latest' ? await manager.modelConfig(model, ctx) : undefined;
@@ -64,7 +68,10 @@ export async function predict(
   const { format, feeds } = predictInputsFromJson(doc, signature.inputs);
   let outputs: Map<string, Tensor>;
   try {
+    const runStarted = performance.now();
     outputs = await runWithDeadline(servable, feeds, timeoutMs);
+    ctx.runMs = performance.now() - runStarted;
+    metrics?.runtimeLatency.observe([model, 'predict', 'onnxruntime'], ctx.runMs * 1000);
   } catch (e) {
     // A model that throws counts against its arm (a broken canary must trip the fallback), even
     // though the client is told what TF Serving would say: 400 for the runtime's complaint.

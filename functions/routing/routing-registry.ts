@@ -25,6 +25,24 @@ export class RoutingRegistry {
     return router;
   }
 
+  /** Per-arm counters in the Prometheus page (the same numbers as the report). */
+  renderMetrics(): string {
+    const series = (name: string, value: (s: ArmStats) => number) => {
+      let out = `# TYPE ${name} counter\n`;
+      for (const [model, router] of this.routers) {
+        for (const [arm, s] of router.stats) out += `${name}{model_name="${model}",arm="${arm}"} ${value(s)}\n`;
+      }
+      return out;
+    };
+    if (this.routers.size === 0) return '';
+    return (
+      series(':edgeserve:router:requests', (s) => s.requests) +
+      series(':edgeserve:router:errors', (s) => s.errors) +
+      series(':edgeserve:router:shadow_compared', (s) => s.shadowCompared) +
+      series(':edgeserve:router:shadow_agreed', (s) => s.shadowAgreed)
+    );
+  }
+
   /** Per model and arm: current weight, requests, errors, mean latency, shadow agreement. */
   report(): Record<string, unknown> {
     const now = this.now();

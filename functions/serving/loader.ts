@@ -21,6 +21,8 @@ export interface LoadTimings {
   fetchMs: number;
   sessionMs: number;
   warmupMs: number;
+  /** Warmup records replayed (each `warmupIterations` times). */
+  warmupRecords: number;
 }
 
 export class Loader {
@@ -62,9 +64,11 @@ export class Loader {
     const servable = new Servable(model.name, present.version, session, modelBytes.byteLength);
     const created = performance.now();
 
+    let warmupRecords = 0;
     if (warmupBytes !== undefined) {
       try {
         const records = parseWarmupRecords(new TextDecoder().decode(warmupBytes), base + WARMUP_FILE);
+        warmupRecords = records.length;
         await runWarmup(servable, records, Math.max(1, this.options.warmupIterations), base + WARMUP_FILE);
       } catch (e) {
         await servable.unload().catch(() => {});
@@ -73,7 +77,7 @@ export class Loader {
     }
     return {
       servable,
-      timings: { fetchMs: fetched - started, sessionMs: created - fetched, warmupMs: performance.now() - created },
+      timings: { fetchMs: fetched - started, sessionMs: created - fetched, warmupMs: performance.now() - created, warmupRecords },
     };
   }
 

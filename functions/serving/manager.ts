@@ -11,7 +11,8 @@ import { ServingError } from '../rest/status.ts';
 import type { VersionSelector } from '../rest/url-grammar.ts';
 import { StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { ConfigReader } from './config-reader.ts';
-import { errorText, type Loader } from './loader.ts';
+import type { ServingMetrics } from '../metrics/serving-metrics.ts';
+import { errorText, type Loader, type LoadTimings } from './loader.ts';
 import { aspiredVersions, ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from './model-config.ts';
 import type { Servable } from './servable.ts';
 import { RepositorySnapshot, type PresentVersion } from './source.ts';
@@ -35,12 +36,15 @@ export interface ManagerOptions {
   readonly loadRetryIntervalMs: number;
   /** The longest one load (fetch, verify, session, warmup) may take. Default 120 s. */
   readonly loadTimeoutMs?: number;
+  readonly metrics?: ServingMetrics;
   readonly now?: () => number;
 }
 
 /** Per request: where background work goes (a Worker's ctx.waitUntil); default: just run it. */
 export interface RequestContext {
   waitUntil?(work: Promise<unknown>): void;
+  /** Filled in when this request waited for a version to load (a cold start), for Server-Timing. */
+  cold?: LoadTimings;
 }
 
 class ModelState {
@@ -95,11 +99,11 @@ export class Manager {
       if (version === undefined) {
         throw new ServingError('INVALID_ARGUMENT', `Unrecognized servable version label: ${selector.label}`);
       }
-      return this.specific(state!, model, version);
+      return this.specific(state!, model, version, ctx);
     }
     if (selector.kind === 'version') {
       if (state === undefined) throw notFoundSpecific(model, selector.version);
-      return this.specific(state, model, selector.version);
+      return this.specific(state, model, selector.version, ctx);
     }
     const servable = state === undefined ? undefined : await this.latest(state, ctx);
     if (servable === undefined) throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
@@ -151,10 +155,17 @@ export class Manager {
   }
 
   /** Makes a cold, evicted-and-draining or loading slot AVAILABLE if it can be. */
-  private async bringUp(state: ModelState, slot: VersionSlot): Promise<void> {
+  private async bringUp(state: ModelState, slot: VersionSlot, ctx?: RequestContext): Promise<void> {
     if (slot.unloading) await slot.unloading; // evicted a moment ago: let it drain, then reload
-    if (this.loadable(slot)) await this.load(state, slot);
-    else if (slot.loading) await slot.loading; // another request's load: wait for the same one
+    let waited: Promise<void> | undefined;
+    if (this.loadable(slot)) waited = this.load(state, slot);
+    else if (slot.loading) waited = slot.loading; // another request's load: wait for the same one
+    if (waited === undefined) return;
+    await waited;
+    if (slot.state === 'AVAILABLE' && slot.lastLoad && ctx) {
+      ctx.cold = slot.lastLoad;
+      this.options.metrics?.coldLoads.inc([state.config.name]);
+    }
   }
 
   private async latest(state: ModelState, ctx?: RequestContext): Promise<Servable | undefined> {
@@ -168,7 +179,7 @@ export class Manager {
         if (this.loadable(s)) this.background(this.load(state, s), ctx);
         continue;
       }
-      if (s !== available) await this.bringUp(state, s);
+      if (s !== available) await this.bringUp(state, s, ctx);
       const servable = this.use(s);
       if (servable) return servable;
     }
@@ -182,11 +193,11 @@ export class Manager {
     return undefined;
   }
 
-  private async specific(state: ModelState, model: string, version: number): Promise<Servable> {
+  private async specific(state: ModelState, model: string, version: number, ctx?: RequestContext): Promise<Servable> {
     state.active = true;
     const slot = state.slots.get(version);
     if (slot !== undefined) {
-      if (slot.state !== 'AVAILABLE') await this.bringUp(state, slot);
+      if (slot.state !== 'AVAILABLE') await this.bringUp(state, slot, ctx);
       const servable = this.use(slot);
       if (servable) return servable;
       if (slot.error?.code === 'UNAVAILABLE') throw slot.error;
@@ -332,6 +343,8 @@ export class Manager {
     try {
       await this.makeRoom(slot, model);
       const { servable, timings } = await this.withLoadDeadline(this.options.loader.load(state.config, present), model, slot.version);
+      slot.lastLoad = timings;
+      this.recordLoad(`${state.config.basePath}/${present.folder}`, 'success', timings);
       slot.servable = servable;
       slot.state = 'AVAILABLE';
       slot.error = undefined;
@@ -351,10 +364,23 @@ export class Manager {
       // An outage is retried at least every MAX_OUTAGE_BACKOFF_MS, and at once after a good listing.
       slot.retryAt = this.now() + (error.code === 'UNAVAILABLE' ? Math.min(delay, MAX_OUTAGE_BACKOFF_MS) : delay);
       slot.failedFingerprint = fingerprint;
+      this.recordLoad(`${state.config.basePath}/${present.folder}`, 'fail');
       logger.log('error', 'version_load_failed', {
         model, version: slot.version, code: error.code, error: error.message, attempt: slot.failures,
         retry: slot.failures <= this.options.maxLoadRetries ? 'after backoff or when the files change' : 'when the files change',
       });
+    }
+  }
+
+  private recordLoad(modelPath: string, status: 'success' | 'fail', timings?: LoadTimings): void {
+    const m = this.options.metrics;
+    if (!m) return;
+    m.loadAttempts.inc([modelPath, status]);
+    if (!timings) return;
+    m.loadLatency.inc([modelPath], Math.round((timings.fetchMs + timings.sessionMs + timings.warmupMs) * 1000));
+    if (timings.warmupRecords > 0) {
+      m.warmupLatency.observe([modelPath, 'OK'], timings.warmupMs * 1000);
+      m.warmupRecordsRead.inc([modelPath, 'OK'], timings.warmupRecords);
     }
   }
 

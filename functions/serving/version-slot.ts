@@ -2,6 +2,7 @@
 // LOADING → AVAILABLE → UNLOADING → END), whether the version policy still wants it, and the
 // bookkeeping for retries after a failed load.
 import type { ServingError, StatusCode } from '../rest/status.ts';
+import type { LoadTimings } from './loader.ts';
 import type { Servable } from './servable.ts';
 import { MODEL_FILE, type PresentVersion } from './source.ts';
 
@@ -29,6 +30,8 @@ export class VersionSlot {
   unloading: Promise<void> | undefined;
   /** A load that the memory budget has admitted (its bytes are counted from then on). */
   admitted = false;
+  /** Where the last successful load's time went. */
+  lastLoad: LoadTimings | undefined;
 
   constructor(
     readonly version: number,
