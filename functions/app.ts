@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { consoleLogger, type Logger } from './log.ts';
 import { meteredStore } from './metrics/metered-store.ts';
+import type { RequestSink } from './metrics/request-record.ts';
 import { ServingMetrics } from './metrics/serving-metrics.ts';
 import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
 import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './rest/handler.ts';
@@ -37,6 +38,10 @@ export interface EdgeserveOptions {
   readonly routingAdmin?: boolean;
   /** Serve Prometheus metrics at this exact path (TF Serving's is /monitoring/prometheus/metrics). */
   readonly metricsPath?: string;
+  /** One record per /v1 request (a JSON log line, an EMF line …); none: no request log. */
+  readonly requestSink?: RequestSink;
+  /** Share of requests whose body is included in their record; 0 (default): never. */
+  readonly requestBodySampleRate?: number;
   readonly maxBodyBytes?: number;
   readonly timeoutMs?: number;
   readonly refreshIntervalMs?: number;
@@ -88,6 +93,8 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     routingAdmin: options.routingAdmin ?? false,
     metrics,
     metricsPath: options.metricsPath,
+    requestSink: options.requestSink,
+    requestBodySampleRate: options.requestBodySampleRate,
     logger,
     cors: options.cors ?? DEFAULT_REST_OPTIONS.cors,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes,

@@ -7,7 +7,7 @@ import { parseRepositoryConfig } from './serving/model-config.ts';
 
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
-type EnvOptions = Pick<EdgeserveOptions, 'config' | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxBodyBytes' | 'timeoutMs' | 'cors' | 'routingAdmin' | 'metricsPath'>;
+type EnvOptions = Pick<EdgeserveOptions, 'config' | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxBodyBytes' | 'timeoutMs' | 'cors' | 'routingAdmin' | 'metricsPath' | 'requestBodySampleRate'>;
 
 /** A non-negative integer variable, or the fallback when unset; a bad value throws naming it. */
 export function envNumber(env: EnvRecord, name: string, fallback: number): number {
@@ -33,5 +33,19 @@ export function optionsFromEnv(env: EnvRecord, defaults: { memoryBudgetBytes?: n
     cors: envFlag(env, 'EDGESERVE_CORS'),
     routingAdmin: envFlag(env, 'EDGESERVE_ROUTING_ADMIN'),
     metricsPath: env.EDGESERVE_PROMETHEUS_PATH || undefined,
+    requestBodySampleRate: envRate(env, 'EDGESERVE_LOG_REQUEST_BODIES'),
   };
+}
+
+/** Per-request log lines, on unless EDGESERVE_LOG_REQUESTS is 0/false. */
+export function logRequests(env: EnvRecord): boolean {
+  return env.EDGESERVE_LOG_REQUESTS !== '0' && env.EDGESERVE_LOG_REQUESTS !== 'false';
+}
+
+function envRate(env: EnvRecord, name: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!(n >= 0 && n <= 1)) throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return n;
 }

@@ -4,7 +4,8 @@
 // (the same EDGESERVE_* names as the CLI); one edgeserve per execution environment.
 import type { Context } from 'aws-lambda';
 import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
-import { envFlag, envNumber, optionsFromEnv } from '../../functions/env-options.ts';
+import { envFlag, envNumber, logRequests, optionsFromEnv } from '../../functions/env-options.ts';
+import { emfSink } from '../../functions/metrics/emf.ts';
 import { consoleLogger } from '../../functions/log.ts';
 import { type BackendName, createNodeBackend } from '../node/ort-backends.ts';
 import { storeFromUrl } from '../node/store-from-url.ts';
@@ -27,6 +28,8 @@ function edgeserve(env: NodeJS.ProcessEnv = process.env) {
       logger: consoleLogger,
       // Lambda's memory is the function's setting, not 128 MB; its synchronous payload limit is 6 MB.
       ...optionsFromEnv(env, { memoryBudgetBytes: 512 * 1024 * 1024, maxBodyBytes: 6 * 1024 * 1024 }),
+      // CloudWatch turns each request's EMF line into metrics (count, latency, cold starts per model).
+      requestSink: logRequests(env) ? emfSink((line) => process.stdout.write(`${line}\n`)) : undefined,
     });
     return es;
   })();

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SERVING_OPTIONS } from '../../functions/app.ts';
 import { consoleLogger } from '../../functions/log.ts';
+import { jsonLineSink } from '../../functions/metrics/request-record.ts';
+import { batchedLineWriter } from './line-writer.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
 import { parseTextFormat } from '../../functions/serving/config-text.ts';
 import { parseRepositoryConfig, type RepositoryConfig } from '../../functions/serving/model-config.ts';
@@ -40,6 +42,8 @@ Server
   --rest_api_enable_cors_support       CORS headers on /v1 responses                  EDGESERVE_CORS=1
   --enable_routing_admin               serve GET /edgeserve/routing (per-arm counts)  EDGESERVE_ROUTING_ADMIN=1
   --monitoring_config_file FILE        TF Serving's prometheus_config { enable path }  EDGESERVE_PROMETHEUS_PATH (the path)
+  --log_requests=false                 no per-request JSON log lines                  EDGESERVE_LOG_REQUESTS=0
+  --log_request_bodies RATE            log this share (0–1) of request bodies         EDGESERVE_LOG_REQUEST_BODIES
   --rest_api_timeout_in_ms N           model run deadline (default: 30000)            EDGESERVE_TIMEOUT_MS
   --max_body_bytes N                   request body limit (default: 33554432)         EDGESERVE_MAX_BODY_BYTES
   --help`;
@@ -66,6 +70,8 @@ const { values, positionals } = parseArgs({
     rest_api_enable_cors_support: { type: 'boolean' },
     enable_routing_admin: { type: 'boolean' },
     monitoring_config_file: { type: 'string' },
+    log_requests: { type: 'string' },
+    log_request_bodies: { type: 'string' },
     rest_api_timeout_in_ms: { type: 'string' },
     max_body_bytes: { type: 'string' },
     help: { type: 'boolean' },
@@ -106,6 +112,8 @@ async function serve(): Promise<void> {
     cors: values.rest_api_enable_cors_support ?? env.EDGESERVE_CORS === '1',
     routingAdmin: values.enable_routing_admin ?? env.EDGESERVE_ROUTING_ADMIN === '1',
     metricsPath: await prometheusPath(),
+    requestSink: (values.log_requests ?? env.EDGESERVE_LOG_REQUESTS ?? 'true').match(/^(0|false)$/) ? undefined : jsonLineSink(batchedLineWriter()),
+    requestBodySampleRate: bodySampleRate(values.log_request_bodies ?? env.EDGESERVE_LOG_REQUEST_BODIES),
     timeoutMs: integer('rest_api_timeout_in_ms', values.rest_api_timeout_in_ms ?? env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
     maxBodyBytes: integer('max_body_bytes', values.max_body_bytes ?? env.EDGESERVE_MAX_BODY_BYTES, DEFAULT_REST_OPTIONS.maxBodyBytes),
     refreshIntervalMs:
@@ -154,6 +162,13 @@ async function writeIndex(dir: string): Promise<void> {
   const objects = await new FileSystemStore(dir).list('');
   await writeFile(join(dir, INDEX_FILE), renderIndex(objects));
   console.log(`wrote ${join(dir, INDEX_FILE)} listing ${objects.length} objects`);
+}
+
+function bodySampleRate(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!(n >= 0 && n <= 1)) fail(`--log_request_bodies must be a number from 0 to 1, got "${raw}"`);
+  return n;
 }
 
 function integer(name: string, raw: string | undefined, fallback: number): number {

@@ -2,7 +2,8 @@
 // S3/HTTPS repository), `scheduled` (the cron trigger) runs the warm-up. One edgeserve per isolate,
 // built on its first event; refreshes and background loads ride on ctx.waitUntil.
 import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
-import { optionsFromEnv, type EnvRecord } from '../../functions/env-options.ts';
+import { logRequests, optionsFromEnv, type EnvRecord } from '../../functions/env-options.ts';
+import { jsonLineSink } from '../../functions/metrics/request-record.ts';
 import { consoleLogger } from '../../functions/log.ts';
 import { HttpStore } from '../../functions/storage/http.ts';
 import { S3FetchStore } from '../../functions/storage/s3-fetch.ts';
@@ -51,6 +52,8 @@ function edgeserveFor(env: Env): Edgeserve {
     backend: createWorkersBackend(),
     logger: consoleLogger,
     ...optionsFromEnv(env as unknown as EnvRecord),
+    // Workers Logs (and Logpush) parse JSON lines: one per request carries its numbers.
+    requestSink: logRequests(env as unknown as EnvRecord) ? jsonLineSink((line) => console.log(line)) : undefined,
   });
   instance = { env, edgeserve };
   return edgeserve;

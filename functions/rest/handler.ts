@@ -1,6 +1,7 @@
 // The TF Serving REST surface as one handler over RestRequest/RestResponse: the same code answers in workerd, Lambda
 // and Node. Bad input of any kind ends here as TF Serving's status code and `{"error": …}` body.
 import type { Logger } from '../log.ts';
+import { MAX_LOGGED_BODY_CHARS, type RequestRecord, type RequestSink } from '../metrics/request-record.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager } from '../serving/manager.ts';
@@ -31,6 +32,18 @@ export interface RestOptions {
   readonly metrics: ServingMetrics;
   /** TF Serving's prometheus_config.path; undefined: no metrics page (TF Serving's default). */
   readonly metricsPath?: string;
+  /** Where one record per /v1 request goes; none: no request log. */
+  readonly requestSink?: RequestSink;
+  /** Share of requests whose body goes into their record (0, the default: never). */
+  readonly requestBodySampleRate?: number;
+}
+
+/** What one request leaves on its context for its record and Server-Timing. */
+interface RequestTrace extends PredictContext {
+  version?: number;
+  arm?: string;
+  bytesIn?: number;
+  bodyText?: string;
 }
 
 export const DEFAULT_REST_OPTIONS = { cors: false, maxBodyBytes: 32 * 1024 * 1024, timeoutMs: 30_000 } as const;
@@ -56,16 +69,17 @@ export function createRestHandler(options: RestOptions): RestHandler {
     }
     if (!isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
-    const ctx = request as RestRequest & PredictContext; // managers and predict note cold loads and run time on it
+    const ctx = request as RestRequest & RequestTrace; // managers and predict note cold loads and run time on it
     let model = '';
+    let api = '';
     let status: StatusCode = 'OK';
     let response: RestResponse;
     try {
       const call = parseRestCall(method, path);
       model = call.model;
-      response = await dispatch(call, ctx, options);
       // TF Serving's API label: the verb for POSTs, "" for GET status and metadata.
-      const api = call.api === 'status' || call.api === 'metadata' ? '' : call.api;
+      api = call.api === 'status' || call.api === 'metadata' ? '' : call.api;
+      response = await dispatch(call, ctx, options);
       metrics.requestLatency.observe([model, api, 'REST'], (performance.now() - started) * 1000);
     } catch (e) {
       if (e instanceof ServingError) {
@@ -84,11 +98,38 @@ export function createRestHandler(options: RestOptions): RestHandler {
       }
     }
     metrics.requestCount.inc([model, status]);
+    const totalMs = performance.now() - started;
     if (ctx.cold !== undefined || ctx.runMs !== undefined) {
-      response.headers['Server-Timing'] = serverTiming(ctx, performance.now() - started);
+      response.headers['Server-Timing'] = serverTiming(ctx, totalMs);
       if (ctx.cold !== undefined) response.headers['x-cold-start'] = '1';
     }
+    options.requestSink?.(requestRecord(ctx, { method, path, model, api, status, response, totalMs }));
     return response;
+  };
+}
+
+function requestRecord(
+  ctx: RequestTrace,
+  r: { method: string; path: string; model: string; api: string; status: StatusCode; response: RestResponse; totalMs: number },
+): RequestRecord {
+  const ms = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 1000) / 1000);
+  return {
+    time: new Date().toISOString(),
+    method: r.method,
+    path: r.path,
+    model: r.model,
+    api: r.api,
+    status: r.status,
+    http_status: r.response.status,
+    ...(ctx.version !== undefined ? { version: ctx.version } : {}),
+    ...(ctx.arm !== undefined ? { arm: ctx.arm } : {}),
+    cold_start: ctx.cold !== undefined,
+    duration_ms: ms(r.totalMs)!,
+    ...(ctx.runMs !== undefined ? { run_ms: ms(ctx.runMs) } : {}),
+    ...(ctx.cold ? { storage_ms: ms(ctx.cold.fetchMs), session_ms: ms(ctx.cold.sessionMs), warmup_ms: ms(ctx.cold.warmupMs) } : {}),
+    bytes_in: ctx.bytesIn ?? 0,
+    bytes_out: r.response.body?.length ?? 0,
+    ...(ctx.bodyText !== undefined ? { request_body: ctx.bodyText.slice(0, MAX_LOGGED_BODY_CHARS) } : {}),
   };
 }
 
@@ -118,7 +159,7 @@ function metricsPage(path: string, options: RestOptions): RestResponse {
   return { status: 200, headers, body: options.metrics.render(options.routing.renderMetrics()) };
 }
 
-async function dispatch(call: RestCall, request: RestRequest & PredictContext, options: RestOptions): Promise<RestResponse> {
+async function dispatch(call: RestCall, request: RestRequest & RequestTrace, options: RestOptions): Promise<RestResponse> {
   const { manager } = options;
   switch (call.api) {
     case 'status':
@@ -126,23 +167,28 @@ async function dispatch(call: RestCall, request: RestRequest & PredictContext, o
     case 'metadata':
       return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, request), options);
     case 'predict': {
-      const { doc, signatureName } = await readRequestDocument(request, options.maxBodyBytes);
+      const { doc, signatureName } = await readRequestDocument(request, options);
       const result = await predict(doc, signatureName, manager, options.routing, call.model, call.selector, options.timeoutMs, request, options.metrics);
       const headers: Record<string, string> = { 'x-model-version': String(result.version) };
       if (result.arm !== undefined) headers['x-edgeserve-arm'] = result.arm;
+      request.version = result.version;
+      request.arm = result.arm;
       return jsonResponse(200, result.body, options, headers);
     }
     case 'classify':
     case 'regress': {
-      const { doc, signatureName } = await readRequestDocument(request, options.maxBodyBytes);
+      const { doc, signatureName } = await readRequestDocument(request, options);
       return classifyOrRegress(call.api, doc, signatureName, manager, call.model, call.selector, request);
     }
   }
 }
 
 /** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
-async function readRequestDocument(request: RestRequest, limit: number): Promise<{ doc: JsonObject; signatureName: string }> {
-  const text = await readBodyText(request, limit);
+async function readRequestDocument(request: RestRequest & RequestTrace, options: RestOptions): Promise<{ doc: JsonObject; signatureName: string }> {
+  const text = await readBodyText(request, options.maxBodyBytes);
+  request.bytesIn = text.length;
+  const rate = options.requestBodySampleRate ?? 0;
+  if (rate > 0 && Math.random() < rate) request.bodyText = text;
   if (text.length === 0) throw invalidArgument('JSON Parse error: The document is empty');
   let doc;
   try {

@@ -64,3 +64,23 @@ describe('event conversion', () => {
     expect(request.background).toBe(false);
   });
 });
+
+describe('Lambda request logs', () => {
+  it('each HTTP invocation prints one EMF line for CloudWatch', async () => {
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    try {
+      await lambdaFetch(handler, 'apigw-v2')('/v1/models/half_plus_two:predict', { method: 'POST', body: '{"instances":[1.0]}' });
+    } finally {
+      (process.stdout as { write: unknown }).write = write;
+    }
+    const emf = lines.map((l) => l.trim()).filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ model_name: 'half_plus_two', status: 'OK', request_count: 1, cold_start: 0, http_status: 200 });
+    expect((emf[0]!._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]!.Namespace).toBe('edgeserve');
+  });
+});
