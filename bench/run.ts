@@ -5,6 +5,7 @@ import { benchCodec } from './codec.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchHttp } from './http.ts';
 import { benchLambda } from './lambda.ts';
+import { benchObservability } from './observability.ts';
 import { benchRouting } from './routing.ts';
 import { benchWorkers } from './workers.ts';
 import { benchInProcess, overheadCases } from './in-process.ts';
@@ -124,6 +125,15 @@ rows.push({
   what: 'served predict p50 with a shadow arm at sample 1 vs none (3 ms gaps)',
   edgeserve: `${f(routing.shadowedUs)} µs`, baseline: `${f(routing.plainUs)} µs`,
   ratio: `${shadowCost >= 0 ? '+' : ''}${f(100 * shadowCost)}%`, target: '≤ +5%', met: shadowCost <= 0.05,
+});
+
+console.error('observability …');
+const obs = await benchObservability(DEFAULT_OUT);
+const obsCost = obs.loggedUs / obs.quietUs - 1;
+rows.push({
+  what: 'warm predict p50, mnist 1×784: with request log lines vs without',
+  edgeserve: `${f(obs.loggedUs)} µs`, baseline: `${f(obs.quietUs)} µs`,
+  ratio: `${obsCost >= 0 ? '+' : ''}${f(100 * obsCost)}%`, target: '≤ +3%', met: obsCost <= 0.03,
 });
 
 const header: Row = { what: 'benchmark', edgeserve: 'edgeserve', baseline: 'baseline', ratio: 'ratio', target: 'target', met: true };
