@@ -19,7 +19,10 @@ export interface TestWorker {
 
 let built: Promise<unknown> | undefined;
 
-export async function startWorker(vars: Record<string, string> = {}, options: { upload?: boolean; bindR2?: boolean } = {}): Promise<TestWorker> {
+export async function startWorker(
+  vars: Record<string, string> = {},
+  options: { upload?: boolean; bindR2?: boolean; onLog?: (message: string) => void } = {},
+): Promise<TestWorker> {
   built ??= buildWorker();
   await built;
   const mf = new Miniflare({
@@ -30,6 +33,7 @@ export async function startWorker(vars: Record<string, string> = {}, options: { 
     bindings: { EDGESERVE_POLL_SECONDS: '1', ...vars },
     host: '127.0.0.1',
     port: 0,
+    ...(options.onLog ? { handleStructuredLogs: ({ message }: { message: string }) => options.onLog!(message) } : {}),
     log: undefined,
   });
   const bucket = (options.bindR2 === false ? undefined : await mf.getR2Bucket('MODELS')) as unknown as {

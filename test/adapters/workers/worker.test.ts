@@ -112,3 +112,21 @@ describe('Worker with models in an S3 bucket elsewhere', () => {
     }
   }, 60_000);
 });
+
+describe('Worker request logs', () => {
+  it('prints one JSON line per request, without the payload', async () => {
+    const messages: string[] = [];
+    const fresh = await startWorker({}, { onLog: (m) => void messages.push(m) });
+    try {
+      await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [7.25]}');
+      await call(fresh.fetch, 'POST', '/v1/models/nope:predict', '{"instances": [1.0]}');
+      await new Promise((r) => setTimeout(r, 200)); // logs arrive asynchronously
+      const records = messages.flatMap((m) => m.split('\n')).filter((l) => l.includes('"event":"request"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>);
+      expect(records.map((r) => [r.model, r.status, r.http_status])).toEqual([['half_plus_two', 'OK', 200], ['nope', 'NOT_FOUND', 404]]);
+      expect(records[0]).toMatchObject({ cold_start: true, version: 2 });
+      expect(messages.join('\n')).not.toContain('7.25');
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
+});
