@@ -73,3 +73,34 @@ export async function benchHttp(repository: string, rounds = 3, seconds = 3) {
     bare.child.kill('SIGTERM');
   }
 }
+
+/**
+ * Issue 7's CPU target: 32 concurrent clients on the classifier, one row each, against the same
+ * server with and without TF Serving-style dynamic batching, alternating rounds.
+ */
+export async function benchBatching(repository: string, rounds = 3, seconds = 3) {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'edgeserve-batching-'));
+  const params = join(dir, 'batching.config');
+  await writeFile(params, 'max_batch_size { value: 32 }\nbatch_timeout_micros { value: 1000 }\nmax_enqueued_batches { value: 1000 }\nnum_batch_threads { value: 2 }\n');
+  const common = ['adapters/node/cli.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false'];
+  const batched = await startServer([...common, '--enable_batching', '--batching_parameters_file', params]);
+  const plain = await startServer(common);
+  const body = pythonStyleRows(mnistSamples(1).images);
+  try {
+    const samples = { batched: [] as Awaited<ReturnType<typeof load>>[], plain: [] as Awaited<ReturnType<typeof load>>[] };
+    await load(batched.url, body, 32, 1);
+    await load(plain.url, body, 32, 1);
+    for (let r = 0; r < rounds; r++) {
+      samples.batched.push(await load(batched.url, body, 32, seconds));
+      samples.plain.push(await load(plain.url, body, 32, seconds));
+    }
+    const summary = (s: typeof samples.plain) => ({ rps: median(s.map((x) => x.rps)), p99: median(s.map((x) => x.p99)) });
+    return { batched: summary(samples.batched), plain: summary(samples.plain) };
+  } finally {
+    batched.child.kill('SIGTERM');
+    plain.child.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  }
+}

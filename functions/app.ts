@@ -1,6 +1,7 @@
 // The product: the TF Serving REST contract over a model repository. Platform adapters build the
 // dependencies (store, backend, logger, config) and hand them in; nothing here is platform-specific.
 import { Hono } from 'hono';
+import type { BatchingParameters } from './batching/batcher.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { meteredStore } from './metrics/metered-store.ts';
 import type { RequestSink } from './metrics/request-record.ts';
@@ -50,6 +51,8 @@ export interface EdgeserveOptions {
   readonly loadRetryIntervalMs?: number;
   readonly warmup?: boolean;
   readonly warmupIterations?: number;
+  /** TF Serving's --enable_batching: these parameters for every model that sets none. */
+  readonly batching?: BatchingParameters;
   readonly now?: () => number;
 }
 
@@ -74,6 +77,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const loader = new Loader(store, options.backend, {
     warmup: options.warmup ?? d.warmup,
     warmupIterations: options.warmupIterations ?? d.warmupIterations,
+    batching: options.batching,
   });
   const manager = new Manager({
     store,

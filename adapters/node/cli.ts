@@ -11,7 +11,8 @@ import { jsonLineSink } from '../../functions/metrics/request-record.ts';
 import { batchedLineWriter } from './line-writer.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
 import { parseTextFormat } from '../../functions/serving/config-text.ts';
-import { parseRepositoryConfig, type RepositoryConfig } from '../../functions/serving/model-config.ts';
+import { parseBatchingParameters, parseRepositoryConfig, type RepositoryConfig } from '../../functions/serving/model-config.ts';
+import { DEFAULT_BATCHING, type BatchingParameters } from '../../functions/batching/batcher.ts';
 import { INDEX_FILE, renderIndex } from '../../functions/storage/http.ts';
 import { FileSystemStore } from '../storage/fs.ts';
 import { BACKEND_NAMES, type BackendName, createNodeBackend } from './ort-backends.ts';
@@ -34,6 +35,8 @@ Models
   --max_num_load_retries N             (default: ${d.maxLoadRetries})                                     EDGESERVE_MAX_LOAD_RETRIES
   --load_retry_interval_ms N           first retry delay, doubling (default: ${d.loadRetryIntervalMs})    EDGESERVE_LOAD_RETRY_INTERVAL_MS
   --lazy                               load versions on first request                 EDGESERVE_LAZY=1
+  --enable_batching                    dynamic batching for every model               EDGESERVE_BATCHING=1
+  --batching_parameters_file FILE      TF Serving's BatchingParameters (text format)
 Server
   --rest_api_port N                    port (default: 8501; 0 picks a free one)       EDGESERVE_PORT
   --host ADDR                          bind address (default: 127.0.0.1)              EDGESERVE_HOST
@@ -63,6 +66,8 @@ const { values, positionals } = parseArgs({
     max_num_load_retries: { type: 'string' },
     load_retry_interval_ms: { type: 'string' },
     lazy: { type: 'boolean' },
+    enable_batching: { type: 'boolean' },
+    batching_parameters_file: { type: 'string' },
     rest_api_port: { type: 'string' },
     host: { type: 'string' },
     backend: { type: 'string' },
@@ -112,6 +117,7 @@ async function serve(): Promise<void> {
     cors: values.rest_api_enable_cors_support ?? env.EDGESERVE_CORS === '1',
     routingAdmin: values.enable_routing_admin ?? env.EDGESERVE_ROUTING_ADMIN === '1',
     metricsPath: await prometheusPath(),
+    batching: await batchingParameters(),
     requestSink: (values.log_requests ?? env.EDGESERVE_LOG_REQUESTS ?? 'true').match(/^(0|false)$/) ? undefined : jsonLineSink(batchedLineWriter()),
     requestBodySampleRate: bodySampleRate(values.log_request_bodies ?? env.EDGESERVE_LOG_REQUEST_BODIES),
     timeoutMs: integer('rest_api_timeout_in_ms', values.rest_api_timeout_in_ms ?? env.EDGESERVE_TIMEOUT_MS, DEFAULT_REST_OPTIONS.timeoutMs),
@@ -147,6 +153,19 @@ async function prometheusPath(): Promise<string | undefined> {
     return typeof path === 'string' && path !== '' ? path : '/monitoring/prometheus/metrics';
   }
   return env.EDGESERVE_PROMETHEUS_PATH || undefined;
+}
+
+/** TF Serving's --enable_batching and --batching_parameters_file (`max_batch_size { value: 32 }` …). */
+async function batchingParameters(): Promise<BatchingParameters | undefined> {
+  const enabled = values.enable_batching ?? env.EDGESERVE_BATCHING === '1';
+  if (values.batching_parameters_file && !enabled) {
+    fail('server_options.batching_parameters_file is set without setting server_options.enable_batching to true.');
+  }
+  if (!enabled) return undefined;
+  if (!values.batching_parameters_file) return DEFAULT_BATCHING;
+  const text = parseTextFormat(await readFile(values.batching_parameters_file, 'utf8'));
+  const fields = Object.fromEntries([...text].map(([k, v]) => [k, v.length > 1 ? v : v[0] instanceof Map ? { value: v[0].get('value')?.[0] } : v[0]]));
+  return parseBatchingParameters(fields, values.batching_parameters_file, (path, problem) => fail(`${path}: ${problem}`));
 }
 
 /** --model_config_file, else EDGESERVE_MODEL_CONFIG; undefined: the repository's own file. */

@@ -142,6 +142,7 @@ function serverTiming(ctx: PredictContext, totalMs: number): string {
     dur('session', ctx.cold.sessionMs);
     dur('warmup', ctx.cold.warmupMs);
   }
+  if (ctx.queueMs) dur('queue', ctx.queueMs);
   if (ctx.runMs !== undefined) dur('run', ctx.runMs);
   dur('total', totalMs);
   return parts.join(', ');

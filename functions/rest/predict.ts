@@ -1,5 +1,6 @@
 // :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
 // and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
+import type { BatchedResult } from '../batching/batcher.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { outputsAgree } from '../routing/shadow.ts';
 import type { ArmStats } from '../routing/router.ts';
@@ -23,8 +24,9 @@ export interface PredictResult {
 
 export interface PredictContext extends RequestContext {
   header(name: string): string | null;
-  /** Set by predict: milliseconds inside the runtime, for Server-Timing. */
+  /** Set by predict: milliseconds inside the runtime, and waiting for a batch, for Server-Timing. */
   runMs?: number;
+  queueMs?: number;
   /** false where nothing may run after the response (Lambda freezes): no shadow traffic there. */
   readonly background?: boolean;
 }
@@ -69,8 +71,10 @@ export async function predict(
   let outputs: Map<string, Tensor>;
   try {
     const runStarted = performance.now();
-    outputs = await runWithDeadline(servable, feeds, timeoutMs);
-    ctx.runMs = performance.now() - runStarted;
+    const result = await runWithDeadline(servable, feeds, timeoutMs);
+    outputs = result.outputs;
+    ctx.queueMs = result.queuedMs;
+    ctx.runMs = performance.now() - runStarted - result.queuedMs;
     metrics?.runtimeLatency.observe([model, 'predict', 'onnxruntime'], ctx.runMs * 1000);
   } catch (e) {
     // A model that throws counts against its arm (a broken canary must trip the fallback), even
@@ -120,14 +124,14 @@ function runShadow(
  * run that blocks the thread (native onnxruntime) cannot be pre-empted, so its overrun is caught
  * when it returns: either way the client gets TF Serving's 504, never a late 200.
  */
-async function runWithDeadline(servable: Servable, feeds: Map<string, Tensor>, timeoutMs: number): Promise<Map<string, Tensor>> {
+async function runWithDeadline(servable: Servable, feeds: Map<string, Tensor>, timeoutMs: number): Promise<BatchedResult> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(deadlineExceeded()), timeoutMs);
   });
   const started = performance.now();
   try {
-    const outputs = await Promise.race([servable.run(feeds), deadline]);
+    const outputs = await Promise.race([servable.submit(feeds), deadline]);
     if (performance.now() - started > timeoutMs) throw deadlineExceeded();
     return outputs;
   } finally {

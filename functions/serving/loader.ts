@@ -1,5 +1,6 @@
 // TF Serving's Loader: a version folder → a verified, warmed, ready Servable, or a load error
 // with a TF status code. Files are fetched together (one round trip of latency, not three).
+import type { BatchingParameters } from '../batching/batcher.ts';
 import type { InferenceBackend } from '../runtime/backend.ts';
 import { ServingError } from '../rest/status.ts';
 import { getBytes, StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
@@ -14,6 +15,8 @@ export interface LoaderOptions {
   readonly warmup: boolean;
   /** TF Serving's --num_request_iterations_for_warmup (0 means 1). */
   readonly warmupIterations: number;
+  /** TF Serving's --enable_batching with its parameters, for models that set none of their own. */
+  readonly batching?: BatchingParameters;
 }
 
 /** Where a load's time went, for logs and Server-Timing. */
@@ -61,7 +64,7 @@ export class Loader {
     } catch (e) {
       throw new ServingError('DATA_LOSS', `Failed to load ONNX model ${base}${MODEL_FILE} with ${this.backend.name}: ${errorText(e)}`);
     }
-    const servable = new Servable(model.name, present.version, session, modelBytes.byteLength);
+    const servable = new Servable(model.name, present.version, session, modelBytes.byteLength, model.batching ?? this.options.batching);
     const created = performance.now();
 
     let warmupRecords = 0;

@@ -1,6 +1,7 @@
 // The model repository's config: which models, where, which versions (TF Serving's
 // model_version_policy) and which labels. JSON with TF Serving's field names, or TF Serving's
 // own model_config_list text format, validated by one function.
+import { DEFAULT_BATCHING, type BatchingParameters } from '../batching/batcher.ts';
 import { parseRoutingConfig, type RoutingConfig } from '../routing/routing-config.ts';
 import { parseTextFormat, TextFormatError, textConfigToJson } from './config-text.ts';
 
@@ -17,6 +18,8 @@ export interface ModelConfig {
   readonly versionLabels: ReadonlyMap<string, number>;
   /** Canary/A-B routing for requests that pin no version or label (JSON config only). */
   readonly routing?: RoutingConfig;
+  /** Dynamic batching for this model (TF Serving's BatchingParameters, JSON config only). */
+  readonly batching?: BatchingParameters;
 }
 
 export interface RepositoryConfig {
@@ -80,7 +83,7 @@ function validate(doc: unknown, source: string, pathOf: (i: number) => string): 
   return { models: parsed };
 }
 
-type Fail = (path: string, problem: string) => never;
+export type Fail = (path: string, problem: string) => never;
 
 function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
   const m = asObject(value, path, fail);
@@ -101,7 +104,8 @@ function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
   for (const arm of routing?.arms ?? []) {
     if (arm.label !== undefined && !labels.has(arm.label)) fail(`${path}.routing`, `arm "${arm.name}" uses label "${arm.label}", which version_labels does not define`);
   }
-  return { name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels, ...(routing ? { routing } : {}) };
+  const batching = m.batching_parameters === undefined ? undefined : parseBatchingParameters(m.batching_parameters, `${path}.batching_parameters`, fail);
+  return { name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels, ...(routing ? { routing } : {}), ...(batching ? { batching } : {}) };
 }
 
 /**
@@ -113,6 +117,32 @@ function repositoryPath(basePath: string): string {
   const trimmed = basePath.replace(/\/+$/, '');
   if (trimmed.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed.slice(trimmed.lastIndexOf('/') + 1);
   return trimmed.replace(/^\.\//, '');
+}
+
+/** TF Serving's BatchingParameters with its field names (`{ value: N }` wrappers optional). */
+export function parseBatchingParameters(value: unknown, path: string, fail: Fail): BatchingParameters {
+  const b = asObject(value, path, fail);
+  const unwrap = (v: unknown) => (typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v);
+  const int = (field: string, fallback: number, min: number) => {
+    const v = unwrap(b[field]) ?? fallback;
+    if (!Number.isSafeInteger(v) || (v as number) < min) fail(`${path}.${field}`, `must be an integer ≥ ${min}`);
+    return v as number;
+  };
+  const maxBatchSize = int('max_batch_size', DEFAULT_BATCHING.maxBatchSize, 1);
+  const allowed = b.allowed_batch_sizes ?? [];
+  if (!Array.isArray(allowed) || allowed.some((s, i) => !Number.isSafeInteger(s) || s < 1 || (i > 0 && s <= allowed[i - 1]))) {
+    fail(`${path}.allowed_batch_sizes`, 'must be increasing positive integers');
+  }
+  if ((allowed as number[]).length > 0 && (allowed as number[]).at(-1) !== maxBatchSize) {
+    fail(`${path}.allowed_batch_sizes`, 'must end with max_batch_size');
+  }
+  return {
+    maxBatchSize,
+    batchTimeoutMicros: int('batch_timeout_micros', DEFAULT_BATCHING.batchTimeoutMicros, 0),
+    maxEnqueuedBatches: int('max_enqueued_batches', DEFAULT_BATCHING.maxEnqueuedBatches, 1),
+    numBatchThreads: int('num_batch_threads', DEFAULT_BATCHING.numBatchThreads, 1),
+    allowedBatchSizes: allowed as number[],
+  };
 }
 
 function parsePolicy(value: unknown, path: string, fail: Fail): VersionPolicy {

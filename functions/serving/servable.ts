@@ -1,4 +1,5 @@
 import type { InferenceSession, TensorSpec } from '../runtime/backend.ts';
+import { Batcher, type BatchedResult, type BatchingParameters } from '../batching/batcher.ts';
 import { ServingError } from '../rest/status.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 
@@ -16,13 +17,18 @@ export interface Signature {
 export class Servable {
   readonly signatures: ReadonlyMap<string, Signature>;
 
+  private readonly batcher: Batcher | undefined;
+
   constructor(
     readonly model: string,
     readonly version: number,
     private readonly session: InferenceSession,
     /** Bytes of the model file: the Manager's measure of the memory a version holds. */
     readonly sizeBytes: number,
+    /** Dynamic batching for predict requests; none: each request runs on its own. */
+    batching?: BatchingParameters,
   ) {
+    this.batcher = batching ? new Batcher((feeds) => this.run(feeds), batching) : undefined;
     this.signatures = new Map([
       [DEFAULT_SIGNATURE, { inputs: session.inputs, outputs: session.outputs, methodName: PREDICT_METHOD }],
     ]);
@@ -44,6 +50,12 @@ export class Servable {
     } finally {
       if (--this.inFlight === 0) this.drained?.();
     }
+  }
+
+  /** A predict request's run: through the batcher when the model batches, else directly. */
+  async submit(feeds: ReadonlyMap<string, Tensor>): Promise<BatchedResult> {
+    if (this.batcher) return this.batcher.submit(feeds);
+    return { outputs: await this.run(feeds), queuedMs: 0 };
   }
 
   /** Releases the session once the runs already under way have finished. */
