@@ -42,6 +42,7 @@ Server
   --host ADDR                          bind address (default: 127.0.0.1)              EDGESERVE_HOST
   --backend ort-node|ort-web           inference runtime (default: ort-node)          EDGESERVE_BACKEND
   --threads N                          intra-op threads (default: runtime's)          EDGESERVE_THREADS
+  --execution_providers LIST           ort-node providers in order, e.g. webgpu,cuda,cpu  EDGESERVE_EXECUTION_PROVIDERS
   --rest_api_enable_cors_support       CORS headers on /v1 responses                  EDGESERVE_CORS=1
   --enable_routing_admin               serve GET /edgeserve/routing (per-arm counts)  EDGESERVE_ROUTING_ADMIN=1
   --monitoring_config_file FILE        TF Serving's prometheus_config { enable path }  EDGESERVE_PROMETHEUS_PATH (the path)
@@ -72,6 +73,7 @@ const { values, positionals } = parseArgs({
     host: { type: 'string' },
     backend: { type: 'string' },
     threads: { type: 'string' },
+    execution_providers: { type: 'string' },
     rest_api_enable_cors_support: { type: 'boolean' },
     enable_routing_admin: { type: 'boolean' },
     monitoring_config_file: { type: 'string' },
@@ -108,7 +110,11 @@ async function serve(): Promise<void> {
   const threads = integer('threads', values.threads ?? env.EDGESERVE_THREADS, 0);
   const server = await startNodeServer({
     store,
-    backend: await createNodeBackend(backend, { threads: threads || undefined }),
+    backend: await createNodeBackend(backend, {
+      threads: threads || undefined,
+      providers: (values.execution_providers ?? env.EDGESERVE_EXECUTION_PROVIDERS)?.split(',').map((p) => p.trim()).filter(Boolean),
+      logger: consoleLogger,
+    }),
     logger: consoleLogger,
     config: await explicitConfig(),
     port: integer('rest_api_port', values.rest_api_port ?? env.EDGESERVE_PORT, 8501),

@@ -2,17 +2,30 @@
 // threads, WebGPU/CUDA providers); ort-web is the same WASM build Workers and browsers run.
 import { createOrtBackend } from '../../functions/runtime/ort.ts';
 import type { InferenceBackend } from '../../functions/runtime/backend.ts';
+import { providerChain } from '../../functions/runtime/provider-chain.ts';
+import { silentLogger, type Logger } from '../../functions/log.ts';
 
 export type BackendName = 'ort-node' | 'ort-web';
 export const BACKEND_NAMES: readonly BackendName[] = ['ort-node', 'ort-web'];
 
-export async function createNodeBackend(name: BackendName, options: { threads?: number } = {}): Promise<InferenceBackend> {
+export interface NodeBackendOptions {
+  readonly threads?: number;
+  /** onnxruntime-node execution providers to try in order, e.g. ['webgpu', 'cuda', 'cpu']. */
+  readonly providers?: readonly string[];
+  readonly logger?: Logger;
+}
+
+export async function createNodeBackend(name: BackendName, options: NodeBackendOptions = {}): Promise<InferenceBackend> {
   if (name === 'ort-node') {
     const ort = await import('onnxruntime-node');
-    return createOrtBackend(ort, 'ort-node(cpu)', {
-      executionProviders: ['cpu'],
-      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-    });
+    const backendFor = (provider: string) =>
+      createOrtBackend(ort, `ort-node(${provider})`, {
+        executionProviders: [provider],
+        ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+      });
+    const providers = options.providers ?? ['cpu'];
+    if (providers.length === 1) return backendFor(providers[0]!);
+    return providerChain(providers.map((provider) => ({ provider, backend: backendFor(provider) })), options.logger ?? silentLogger);
   }
   const ort = await import('onnxruntime-web/wasm'); // the WASM-only build Workers run (no 28 MB WebGPU binary)
   // No proxy worker or thread pool in Node: plain single-threaded WASM, as on Workers.
