@@ -12,6 +12,7 @@ import { documentError } from './codec/predict-request.ts';
 import { JsonParseError, parseJson } from './json/parse.ts';
 import type { JsonObject } from './json/value.ts';
 import { modelMetadataBody, modelStatusBody } from './model-status.ts';
+import { forward } from './forward.ts';
 import { predict, type PredictContext } from './predict.ts';
 import { errorBody, errorResponse, jsonResponse, libeventErrorPage, preflightResponse } from './responses.ts';
 import { invalidArgument, ServingError, type StatusCode } from './status.ts';
@@ -162,6 +163,12 @@ function metricsPage(path: string, options: RestOptions): RestResponse {
 
 async function dispatch(call: RestCall, request: RestRequest & RequestTrace, options: RestOptions): Promise<RestResponse> {
   const { manager } = options;
+  const remote = (await manager.modelConfig(call.model, request))?.remote;
+  if (remote) {
+    // Offloaded: the remote server answers the whole contract; the body goes as it came (decoded).
+    const body = request.method === 'POST' ? await readBodyText(request, options.maxBodyBytes) : undefined;
+    return forward(remote, request.method, request.pathAndQuery, body);
+  }
   switch (call.api) {
     case 'status':
       return jsonResponse(200, await modelStatusBody(manager, call.model, call.selector, request), options);

@@ -2,6 +2,7 @@
 // model_version_policy) and which labels. JSON with TF Serving's field names, or TF Serving's
 // own model_config_list text format, validated by one function.
 import { DEFAULT_BATCHING, type BatchingParameters } from '../batching/batcher.ts';
+import type { RemoteBackend } from '../rest/forward.ts';
 import { parseRoutingConfig, type RoutingConfig } from '../routing/routing-config.ts';
 import { parseTextFormat, TextFormatError, textConfigToJson } from './config-text.ts';
 
@@ -20,6 +21,8 @@ export interface ModelConfig {
   readonly routing?: RoutingConfig;
   /** Dynamic batching for this model (TF Serving's BatchingParameters, JSON config only). */
   readonly batching?: BatchingParameters;
+  /** Offload: requests for this model are forwarded to this edgeserve/TF Serving (JSON config only). */
+  readonly remote?: RemoteBackend;
 }
 
 export interface RepositoryConfig {
@@ -105,7 +108,18 @@ function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
     if (arm.label !== undefined && !labels.has(arm.label)) fail(`${path}.routing`, `arm "${arm.name}" uses label "${arm.label}", which version_labels does not define`);
   }
   const batching = m.batching_parameters === undefined ? undefined : parseBatchingParameters(m.batching_parameters, `${path}.batching_parameters`, fail);
-  return { name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels, ...(routing ? { routing } : {}), ...(batching ? { batching } : {}) };
+  let remote: RemoteBackend | undefined;
+  if (m.remote !== undefined) {
+    const r = asObject(m.remote, `${path}.remote`, fail);
+    if (typeof r.url !== 'string' || !/^https?:\/\//.test(r.url)) fail(`${path}.remote.url`, 'must be an http(s) URL');
+    const timeout = r.timeout_ms ?? 30_000;
+    if (!Number.isSafeInteger(timeout) || (timeout as number) < 1) fail(`${path}.remote.timeout_ms`, 'must be a positive integer');
+    remote = { url: r.url as string, timeoutMs: timeout as number };
+  }
+  return {
+    name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels,
+    ...(routing ? { routing } : {}), ...(batching ? { batching } : {}), ...(remote ? { remote } : {}),
+  };
 }
 
 /**

@@ -1,0 +1,71 @@
+// Offload through a real second edgeserve on 127.0.0.1: the edge forwards a remote model's
+// requests over the same REST contract, and turns an unreachable or silent backend into 502/504.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeServer } from '../../../adapters/node/server.ts';
+import { call } from '../../conformance/cases.ts';
+import { startTestServer } from '../../helpers.ts';
+
+let backend: NodeServer;
+let edge: NodeServer;
+let silent: Server;
+const sockets: Socket[] = [];
+let dir: string;
+
+beforeAll(async () => {
+  backend = await startTestServer();
+  silent = createServer((s) => void sockets.push(s)); // accepts, never answers
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const closedPort = (closed.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r())); // a port nobody listens on
+  dir = await mkdtemp(join(tmpdir(), 'edgeserve-edge-'));
+  await writeFile(join(dir, 'models.config.json'), JSON.stringify({
+    models: [
+      { name: 'half_plus_two', remote: { url: backend.url, timeout_ms: 5000 } },
+      { name: 'slow', remote: { url: `http://127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`, timeout_ms: 300 } },
+      { name: 'gone', remote: { url: `http://127.0.0.1:${closedPort}`, timeout_ms: 1000 } },
+    ],
+  }));
+  edge = await startTestServer({ root: dir, preload: false });
+});
+afterAll(async () => {
+  await edge.close();
+  await backend.close();
+  for (const s of sockets) s.destroy();
+  silent.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const viaEdge = (path: string, init?: RequestInit) => fetch(edge.url + path, init);
+
+describe('offload to a remote backend', () => {
+  it('forwards predict, status and metadata over the same contract, errors included', async () => {
+    const r = await call(viaEdge, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0, 2.0]}');
+    expect(r).toMatchObject({ status: 200, json: { predictions: [2.5, 3.0] } });
+    expect(r.headers.get('x-model-version')).toBe('2');
+    expect(r.headers.get('x-edgeserve-offload')).toBe(backend.url);
+    expect((await call(viaEdge, 'GET', '/v1/models/half_plus_two')).json.model_version_status[0].state).toBe('AVAILABLE');
+    expect((await call(viaEdge, 'GET', '/v1/models/half_plus_two/metadata')).json.model_spec.version).toBe('2');
+    expect(await call(viaEdge, 'POST', '/v1/models/half_plus_two/versions/9:predict', '{"instances": [1.0]}')).toMatchObject({
+      status: 404, json: { error: 'Servable not found for request: Specific(half_plus_two, 9)' },
+    });
+  });
+
+  it('answers 504 for a backend that does not answer in time, 502 for one that cannot be reached', async () => {
+    const started = Date.now();
+    expect(await call(viaEdge, 'POST', '/v1/models/slow:predict', '{"instances": [1.0]}')).toMatchObject({
+      status: 504, json: { error: expect.stringMatching(/^Remote backend http:\/\/127\.0\.0\.1:\d+ did not answer within 300 ms$/) },
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await call(viaEdge, 'POST', '/v1/models/gone:predict', '{"instances": [1.0]}')).toMatchObject({
+      status: 502, json: { error: expect.stringMatching(/^Remote backend http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED$/) },
+    });
+    // The edge itself is unharmed.
+    expect((await call(viaEdge, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0]}')).status).toBe(200);
+  });
+});
