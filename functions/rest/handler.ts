@@ -175,8 +175,12 @@ async function dispatch(call: RestCall, request: RestRequest & RequestTrace, opt
     case 'metadata':
       return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, request), options);
     case 'predict': {
-      const { doc, signatureName } = await readRequestDocument(request, options);
-      const result = await predict(doc, signatureName, manager, options.routing, call.model, call.selector, options.timeoutMs, request, options.metrics);
+      const { doc, signatureName, text } = await readRequestDocument(request, options);
+      const result = await predict(doc, signatureName, manager, options.routing, call.model, call.selector, options.timeoutMs, request, options.metrics, text);
+      if (result.forwarded) {
+        request.arm = result.arm;
+        return { ...result.forwarded, headers: { ...result.forwarded.headers, 'x-edgeserve-arm': result.arm! } };
+      }
       const headers: Record<string, string> = { 'x-model-version': String(result.version) };
       if (result.arm !== undefined) headers['x-edgeserve-arm'] = result.arm;
       request.version = result.version;
@@ -192,7 +196,7 @@ async function dispatch(call: RestCall, request: RestRequest & RequestTrace, opt
 }
 
 /** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
-async function readRequestDocument(request: RestRequest & RequestTrace, options: RestOptions): Promise<{ doc: JsonObject; signatureName: string }> {
+async function readRequestDocument(request: RestRequest & RequestTrace, options: RestOptions): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
   const text = await readBodyText(request, options.maxBodyBytes);
   request.bytesIn = text.length;
   const rate = options.requestBodySampleRate ?? 0;
@@ -210,5 +214,5 @@ async function readRequestDocument(request: RestRequest & RequestTrace, options:
   if (typeof signatureName !== 'string') {
     throw documentError(doc, "not formatted correctly. 'signature_name' key must be a string value.");
   }
-  return { doc, signatureName };
+  return { doc, signatureName, text };
 }

@@ -1,6 +1,8 @@
 // :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
 // and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
 import type { BatchedResult } from '../batching/batcher.ts';
+import type { RestResponse } from './exchange.ts';
+import { forward } from './forward.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { outputsAgree } from '../routing/shadow.ts';
 import type { ArmStats } from '../routing/router.ts';
@@ -20,10 +22,13 @@ export interface PredictResult {
   readonly version: number;
   /** The routing arm that served, when the model routes. */
   readonly arm?: string;
+  /** Set when a remote arm served: its response, passed through. */
+  readonly forwarded?: RestResponse;
 }
 
 export interface PredictContext extends RequestContext {
   header(name: string): string | null;
+  readonly pathAndQuery?: string;
   /** Set by predict: milliseconds inside the runtime, and waiting for a batch, for Server-Timing. */
   runMs?: number;
   queueMs?: number;
@@ -41,6 +46,8 @@ export async function predict(
   timeoutMs: number,
   ctx: PredictContext,
   metrics?: ServingMetrics,
+  /** The request body as received, for a remote arm. */
+  bodyText?: string,
 ): Promise<PredictResult> {
   // A request that pins nothing is routed when the model has arms; a pinned one is served as asked.
   const config = selector.kind === 'latest' ? await manager.modelConfig(model, ctx) : undefined;
@@ -48,6 +55,11 @@ export async function predict(
   let route = router?.decide({ header: (n) => ctx.header(n), field: (n) => doc.get(n) }, Date.now());
   const armStats = () => (route ? router!.stats.get(route.arm.name) : undefined);
   const started = performance.now();
+  if (route?.arm.remote && ctx.pathAndQuery !== undefined) {
+    const forwarded = await forward(route.arm.remote, 'POST', ctx.pathAndQuery, bodyText);
+    armStats()?.record(forwarded.status < 500, (performance.now() - started) * 1000);
+    return { body: forwarded.body ?? '', version: Number(forwarded.headers['x-model-version'] ?? NaN), arm: route.arm.name, forwarded };
+  }
   let servable: Servable;
   try {
     servable = await manager.servable(model, route?.selector ?? selector, ctx);
@@ -108,6 +120,7 @@ function runShadow(
   const work = (async () => {
     // Start only after this response is on its way: the shadow never competes with it.
     await new Promise((resolve) => setTimeout(resolve, 0));
+    if (arm.remote) return; // shadows run locally; a remote shadow arm is not compared
     const selector: VersionSelector = arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! };
     const candidate = await manager.servable(model, selector, ctx);
     const shadowOutputs = await candidate.run(feeds);

@@ -189,7 +189,10 @@ export class Router {
   }
 
   private decision(arm: Arm, reason: RouteDecision['reason']): RouteDecision {
-    const selector: VersionSelector = arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! };
+    const selector: VersionSelector =
+      arm.version !== undefined ? { kind: 'version', version: arm.version }
+      : arm.label !== undefined ? { kind: 'label', label: arm.label }
+      : { kind: 'latest' }; // a remote arm: the remote server resolves the version
     return { arm, selector, reason };
   }
 }

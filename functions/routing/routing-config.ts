@@ -13,9 +13,11 @@
 
 export interface Arm {
   readonly name: string;
-  /** Exactly one of version or label. */
+  /** Exactly one of version, label or remote. */
   readonly version?: number;
   readonly label?: string;
+  /** A remote arm: the request is forwarded to this server (the GPU container). */
+  readonly remote?: RemoteBackend;
   readonly weight: number;
 }
 
@@ -29,6 +31,8 @@ export interface RoutingConfig {
   readonly fallback?: { readonly arm: string; readonly maxErrorRate: number; readonly minRequests: number; readonly cooldownMs: number };
   readonly ramp: readonly { readonly at: number; readonly weights: ReadonlyMap<string, number> }[];
 }
+
+import type { RemoteBackend } from '../rest/forward.ts';
 
 type Fail = (path: string, problem: string) => never;
 
@@ -95,15 +99,22 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
 function parseArm(value: unknown, path: string, fail: Fail): Arm {
   const a = object(value, path, fail);
   if (typeof a.name !== 'string' || !a.name) fail(`${path}.name`, 'must be a non-empty string');
-  if (a.url !== undefined) fail(`${path}.url`, 'remote arms come with the GPU container variant; not supported yet');
+  const weightOf = () => weight(a.weight ?? 0, `${path}.weight`, fail);
+  if (a.url !== undefined) {
+    if (a.version !== undefined || a.label !== undefined) fail(path, 'needs exactly one of "version", "label" or "url"');
+    if (typeof a.url !== 'string' || !/^https?:\/\//.test(a.url)) fail(`${path}.url`, 'must be an http(s) URL');
+    const timeout = a.timeout_ms ?? 30_000;
+    if (!Number.isSafeInteger(timeout) || (timeout as number) < 1) fail(`${path}.timeout_ms`, 'must be a positive integer');
+    return { name: a.name as string, remote: { url: a.url as string, timeoutMs: timeout as number }, weight: weightOf() };
+  }
   const hasVersion = a.version !== undefined;
-  if (hasVersion === (a.label !== undefined)) fail(path, 'needs exactly one of "version" or "label"');
+  if (hasVersion === (a.label !== undefined)) fail(path, 'needs exactly one of "version", "label" or "url"');
   if (hasVersion && (!Number.isSafeInteger(a.version) || (a.version as number) < 0)) fail(`${path}.version`, 'must be a version number');
   if (!hasVersion && (typeof a.label !== 'string' || !a.label)) fail(`${path}.label`, 'must be a label name');
   return {
     name: a.name as string,
     ...(hasVersion ? { version: a.version as number } : { label: a.label as string }),
-    weight: weight(a.weight ?? 0, `${path}.weight`, fail),
+    weight: weightOf(),
   };
 }
 

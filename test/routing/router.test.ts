@@ -229,8 +229,9 @@ describe('routing', () => {
         throw new Error(`${p}: ${m}`);
       });
     expect(bad({ arms: [] })).toThrow('models[0].routing.arms: must be a non-empty array');
-    expect(bad({ arms: [{ name: 'a', version: 1, label: 'x' }] })).toThrow('models[0].routing.arms[0]: needs exactly one of "version" or "label"');
+    expect(bad({ arms: [{ name: 'a', version: 1, label: 'x' }] })).toThrow('models[0].routing.arms[0]: needs exactly one of "version", "label" or "url"');
     expect(bad({ arms: arms(1, 1), shadow: { arm: 'blue' } })).toThrow('models[0].routing.shadow.arm: must name one of the arms (stable, canary)');
-    expect(bad({ arms: [{ name: 'gpu', url: 'https://gpu', weight: 1 }] })).toThrow('remote arms come with the GPU container variant');
+    expect(bad({ arms: [{ name: 'gpu', url: 'ftp://gpu', weight: 1 }] })).toThrow('models[0].routing.arms[0].url: must be an http(s) URL');
+    expect(bad({ arms: [{ name: 'gpu', url: 'http://gpu', label: 'x', weight: 1 }] })).toThrow('needs exactly one of "version", "label" or "url"');
   });
 });

@@ -69,3 +69,36 @@ describe('offload to a remote backend', () => {
     expect((await call(viaEdge, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0]}')).status).toBe(200);
   });
 });
+
+describe('a routing arm on a remote backend', () => {
+  it('splits traffic between a local arm and the remote one, which answers over the same contract', async () => {
+    const { scratchRepository } = await import('../../helpers.ts');
+    const repo = await scratchRepository();
+    await writeFile(join(repo.dir, 'models.config.json'), JSON.stringify({
+      models: [{
+        name: 'half_plus_two', version_labels: { stable: 2 },
+        routing: {
+          arms: [{ name: 'local', label: 'stable', weight: 50 }, { name: 'gpu', url: backend.url, timeout_ms: 5000, weight: 50 }],
+          override: { header: 'x-edgeserve-arm' },
+        },
+      }],
+    }));
+    const routed = await startTestServer({ root: repo.dir });
+    try {
+      const f = (path: string, init?: RequestInit) => fetch(routed.url + path, init);
+      const remote = await call(f, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0]}', { 'x-edgeserve-arm': 'gpu' });
+      expect(remote).toMatchObject({ status: 200, json: { predictions: [2.5] } });
+      expect(remote.headers.get('x-edgeserve-arm')).toBe('gpu');
+      expect(remote.headers.get('x-edgeserve-offload')).toBe(backend.url);
+      const local = await call(f, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0]}', { 'x-edgeserve-arm': 'local' });
+      expect(local.headers.get('x-edgeserve-arm')).toBe('local');
+      expect(local.headers.get('x-edgeserve-offload')).toBeNull();
+      const arms = new Set<string>();
+      for (let i = 0; i < 40; i++) arms.add((await call(f, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0]}')).headers.get('x-edgeserve-arm')!);
+      expect(arms).toEqual(new Set(['local', 'gpu']));
+    } finally {
+      await routed.close();
+      await repo.remove();
+    }
+  });
+});
