@@ -12,7 +12,8 @@ interface Running {
   child: ChildProcess;
 }
 
-function startServer(args: string[]): Promise<Running> {
+/** An edgeserve (or any) server in its own process; resolves with its URL once it listens. */
+export function benchServer(args: string[]): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -32,9 +33,12 @@ function startServer(args: string[]): Promise<Running> {
   });
 }
 
-async function load(url: string, body: string, connections: number, seconds: number) {
+const MNIST_PREDICT = '/v1/models/mnist:predict';
+
+/** autocannon with keep-alive against one POST path; fails on any non-2xx answer. */
+export async function loadServer(url: string, path: string, body: string, connections: number, seconds: number) {
   const result = await autocannon({
-    url: `${url}/v1/models/mnist:predict`,
+    url: `${url}${path}`,
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json' },
@@ -47,18 +51,18 @@ async function load(url: string, body: string, connections: number, seconds: num
 
 export async function benchHttp(repository: string, rounds = 3, seconds = 3) {
   // Request logging is measured on its own (the observability row); here both servers answer only.
-  const edgeserve = await startServer(['adapters/node/cli.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false']);
-  const bare = await startServer([join('bench', 'bare-server.ts'), join(repository, 'mnist/1/model.onnx')]);
+  const edgeserve = await benchServer(['adapters/node/cli.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false']);
+  const bare = await benchServer([join('bench', 'bare-server.ts'), join(repository, 'mnist/1/model.onnx')]);
   const body = pythonStyleRows(mnistSamples(1).images);
   try {
     const rows = [];
     for (const connections of [1, 16]) {
-      const samples = { edgeserve: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[] };
-      await load(edgeserve.url, body, connections, 1); // warm-up
-      await load(bare.url, body, connections, 1);
+      const samples = { edgeserve: [] as Awaited<ReturnType<typeof loadServer>>[], bare: [] as Awaited<ReturnType<typeof loadServer>>[] };
+      await loadServer(edgeserve.url, MNIST_PREDICT, body, connections, 1); // warm-up
+      await loadServer(bare.url, MNIST_PREDICT, body, connections, 1);
       for (let r = 0; r < rounds; r++) {
-        samples.edgeserve.push(await load(edgeserve.url, body, connections, seconds));
-        samples.bare.push(await load(bare.url, body, connections, seconds));
+        samples.edgeserve.push(await loadServer(edgeserve.url, MNIST_PREDICT, body, connections, seconds));
+        samples.bare.push(await loadServer(bare.url, MNIST_PREDICT, body, connections, seconds));
       }
       const summary = (s: typeof samples.bare) => ({
         rps: median(s.map((x) => x.rps)),
@@ -85,16 +89,16 @@ export async function benchBatching(repository: string, rounds = 3, seconds = 3)
   const params = join(dir, 'batching.config');
   await writeFile(params, 'max_batch_size { value: 32 }\nbatch_timeout_micros { value: 1000 }\nmax_enqueued_batches { value: 1000 }\nnum_batch_threads { value: 2 }\n');
   const common = ['adapters/node/cli.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false'];
-  const batched = await startServer([...common, '--enable_batching', '--batching_parameters_file', params]);
-  const plain = await startServer(common);
+  const batched = await benchServer([...common, '--enable_batching', '--batching_parameters_file', params]);
+  const plain = await benchServer(common);
   const body = pythonStyleRows(mnistSamples(1).images);
   try {
-    const samples = { batched: [] as Awaited<ReturnType<typeof load>>[], plain: [] as Awaited<ReturnType<typeof load>>[] };
-    await load(batched.url, body, 32, 1);
-    await load(plain.url, body, 32, 1);
+    const samples = { batched: [] as Awaited<ReturnType<typeof loadServer>>[], plain: [] as Awaited<ReturnType<typeof loadServer>>[] };
+    await loadServer(batched.url, MNIST_PREDICT, body, 32, 1);
+    await loadServer(plain.url, MNIST_PREDICT, body, 32, 1);
     for (let r = 0; r < rounds; r++) {
-      samples.batched.push(await load(batched.url, body, 32, seconds));
-      samples.plain.push(await load(plain.url, body, 32, seconds));
+      samples.batched.push(await loadServer(batched.url, MNIST_PREDICT, body, 32, seconds));
+      samples.plain.push(await loadServer(plain.url, MNIST_PREDICT, body, 32, seconds));
     }
     const summary = (s: typeof samples.plain) => ({ rps: median(s.map((x) => x.rps)), p99: median(s.map((x) => x.p99)) });
     return { batched: summary(samples.batched), plain: summary(samples.plain) };

@@ -3,6 +3,7 @@
 //   edgeserve index DIR           write DIR/index.json, the listing an HTTP(S) repository publishes
 // Serving flags follow TF Serving's names where one exists; each also reads an EDGESERVE_* variable.
 import { readFile, writeFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SERVING_OPTIONS } from '../../functions/app.ts';
@@ -29,7 +30,7 @@ Repository
   --s3_force_path_style                path-style S3 URLs                             EDGESERVE_S3_FORCE_PATH_STYLE=1
   --storage_timeout_ms N               per storage request (default: 10000)           EDGESERVE_STORAGE_TIMEOUT_MS
 Models
-  --memory_budget_bytes N              model bytes loaded at once (default: ${d.memoryBudgetBytes})  EDGESERVE_MEMORY_BUDGET_BYTES
+  --memory_budget_bytes N              model bytes loaded at once (default: half the RAM)  EDGESERVE_MEMORY_BUDGET_BYTES
   --enable_model_warmup=false          skip assets.extra/warmup.json                  EDGESERVE_WARMUP=0
   --num_request_iterations_for_warmup N  replays per warmup record (default: 1)      EDGESERVE_WARMUP_ITERATIONS
   --max_num_load_retries N             (default: ${d.maxLoadRetries})                                     EDGESERVE_MAX_LOAD_RETRIES
@@ -130,7 +131,8 @@ async function serve(): Promise<void> {
     maxBodyBytes: integer('max_body_bytes', values.max_body_bytes ?? env.EDGESERVE_MAX_BODY_BYTES, DEFAULT_REST_OPTIONS.maxBodyBytes),
     refreshIntervalMs:
       1000 * integer('file_system_poll_wait_seconds', values.file_system_poll_wait_seconds ?? env.EDGESERVE_POLL_SECONDS, d.refreshIntervalMs / 1000),
-    memoryBudgetBytes: integer('memory_budget_bytes', values.memory_budget_bytes ?? env.EDGESERVE_MEMORY_BUDGET_BYTES, d.memoryBudgetBytes),
+    // A server owns its machine: half the RAM for model files (the edge default is sized for 128 MB).
+    memoryBudgetBytes: integer('memory_budget_bytes', values.memory_budget_bytes ?? env.EDGESERVE_MEMORY_BUDGET_BYTES, Math.floor(totalmem() / 2)),
     warmup: (values.enable_model_warmup ?? env.EDGESERVE_WARMUP ?? 'true') !== 'false' && env.EDGESERVE_WARMUP !== '0',
     warmupIterations: integer('num_request_iterations_for_warmup', values.num_request_iterations_for_warmup ?? env.EDGESERVE_WARMUP_ITERATIONS, 1),
     maxLoadRetries: integer('max_num_load_retries', values.max_num_load_retries ?? env.EDGESERVE_MAX_LOAD_RETRIES, d.maxLoadRetries),

@@ -17,6 +17,8 @@ export class ServingMetrics {
   /** TF's own load metrics (`:tensorflow:cc:saved_model:*`), for the model versions edgeserve loads. */
   readonly loadAttempts = new Counter(':tensorflow:cc:saved_model:load_attempt_count', ['model_path', 'status']);
   readonly loadLatency = new Counter(':tensorflow:cc:saved_model:load_latency', ['model_path']);
+  /** Time a request waited for its batch (TF Serving's batching session metric), µs. */
+  readonly batchQueueLatency = new Histogram(':tensorflow:serving:batching_session:queuing_latency', ['thread_pool_name'], exponentialBuckets(100, 1.2, 52));
   /** Loads a request had to wait for (cold starts), by model. */
   readonly coldLoads = new Counter(':edgeserve:cold_loads', ['model_name']);
   readonly storageRequests = new Counter(':edgeserve:storage:requests', ['operation', 'outcome']);
@@ -25,7 +27,7 @@ export class ServingMetrics {
 
   private readonly all = [
     this.requestCount, this.requestLatency, this.runtimeLatency, this.warmupLatency, this.warmupRecordsRead,
-    this.loadAttempts, this.loadLatency, this.coldLoads, this.storageRequests, this.storageBytes, this.cacheHits,
+    this.loadAttempts, this.loadLatency, this.batchQueueLatency, this.coldLoads, this.storageRequests, this.storageBytes, this.cacheHits,
   ];
 
   /** The exposition page; `extra` appends metrics kept elsewhere (router arms). */

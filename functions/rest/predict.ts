@@ -86,6 +86,7 @@ export async function predict(
     const result = await runWithDeadline(servable, feeds, timeoutMs);
     outputs = result.outputs;
     ctx.queueMs = result.queuedMs;
+    if (servable.batching) metrics?.batchQueueLatency.observe([`${model}/${servable.version}`], result.queuedMs * 1000);
     ctx.runMs = performance.now() - runStarted - result.queuedMs;
     metrics?.runtimeLatency.observe([model, 'predict', 'onnxruntime'], ctx.runMs * 1000);
   } catch (e) {

@@ -19,6 +19,11 @@ export class Servable {
 
   private readonly batcher: Batcher | undefined;
 
+  /** Whether predict requests to this version are batched. */
+  get batching(): boolean {
+    return this.batcher !== undefined;
+  }
+
   constructor(
     readonly model: string,
     readonly version: number,
