@@ -97,6 +97,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     routingAdmin: options.routingAdmin ?? false,
     metrics,
     metricsPath: options.metricsPath,
+    backendName: () => options.backend.name,
     requestSink: options.requestSink,
     requestBodySampleRate: options.requestBodySampleRate,
     logger,

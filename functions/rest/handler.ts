@@ -33,6 +33,8 @@ export interface RestOptions {
   readonly metrics: ServingMetrics;
   /** TF Serving's prometheus_config.path; undefined: no metrics page (TF Serving's default). */
   readonly metricsPath?: string;
+  /** The inference backend in use, provider included, for the metrics page. */
+  readonly backendName?: () => string;
   /** Where one record per /v1 request goes; none: no request log. */
   readonly requestSink?: RequestSink;
   /** Share of requests whose body goes into their record (0, the default: never). */
@@ -158,7 +160,9 @@ function pathOnly(pathAndQuery: string): string {
 function metricsPage(path: string, options: RestOptions): RestResponse {
   const headers = { 'Content-Type': 'text/plain' };
   if (path !== options.metricsPath) return { status: 400, headers, body: `Unexpected path: ${path}. Should be ${options.metricsPath}` };
-  return { status: 200, headers, body: options.metrics.render(options.routing.renderMetrics()) };
+  // Which runtime and execution provider serves (e.g. ort-node(webgpu)), as an info-style gauge.
+  const backend = options.backendName ? `# TYPE :edgeserve:backend gauge\n:edgeserve:backend{name="${options.backendName()}"} 1\n` : '';
+  return { status: 200, headers, body: options.metrics.render(options.routing.renderMetrics() + backend) };
 }
 
 async function dispatch(call: RestCall, request: RestRequest & RequestTrace, options: RestOptions): Promise<RestResponse> {

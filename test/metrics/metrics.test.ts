@@ -89,6 +89,7 @@ describe('Prometheus metrics', () => {
     expect(value(m, ':edgeserve:cold_loads', { model_name: 'half_plus_two' })).toBe(1);
     expect(value(m, ':edgeserve:storage:requests', { operation: 'list', outcome: 'ok' })).toBe(1);
     expect(value(m, ':edgeserve:storage:bytes_read', {})).toBeGreaterThan(0);
+    expect(value(m, ':edgeserve:backend', { name: 'ort-node(cpu)' })).toBe(1);
   });
 
   it('answers a query string on its path as TF Serving does', async () => {
