@@ -2,7 +2,8 @@
 import { HttpStore } from '../../functions/storage/http.ts';
 import type { ModelStore } from '../../functions/storage/model-store.ts';
 import { FileSystemStore } from '../storage/fs.ts';
-import { parseS3Url, S3Store } from '../storage/s3.ts';
+import { parseS3Url } from '../../functions/storage/model-store.ts';
+import { S3Store } from '../storage/s3.ts';
 
 export interface StoreOptions {
   /** An S3-compatible endpoint (MinIO, R2's S3 API); the SDK's own AWS_ENDPOINT_URL works too. */

@@ -1,6 +1,6 @@
 // A model repository in a Cloudflare R2 bucket, through the Worker's binding (no credentials, no
 // egress). The binding's API is declared here structurally, so this file needs no Workers types.
-import { NOT_MODIFIED, StoreUnavailableError, type ModelStore, type ObjectInfo } from '../../functions/storage/model-store.ts';
+import { keyPrefix, NOT_MODIFIED, StoreUnavailableError, type ModelStore, type ObjectInfo } from '../../functions/storage/model-store.ts';
 
 interface R2ObjectLike {
   readonly key: string;
@@ -25,7 +25,7 @@ export class R2Store implements ModelStore {
     prefix = '',
     private readonly name = 'MODELS',
   ) {
-    this.prefix = prefix ? `${prefix.replace(/\/+$/, '')}/` : '';
+    this.prefix = keyPrefix(prefix);
   }
 
   get description(): string {

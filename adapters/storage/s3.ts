@@ -9,7 +9,7 @@ import {
   S3ServiceException,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { NOT_MODIFIED, StoreUnavailableError, type ModelStore, type ObjectInfo } from '../../functions/storage/model-store.ts';
+import { keyPrefix, NOT_MODIFIED, StoreUnavailableError, type ModelStore, type ObjectInfo } from '../../functions/storage/model-store.ts';
 
 export interface S3StoreOptions {
   readonly bucket: string;
@@ -19,13 +19,6 @@ export interface S3StoreOptions {
   readonly timeoutMs?: number;
   /** Passed to S3Client (endpoint, region, forcePathStyle, credentials …). */
   readonly client?: S3ClientConfig;
-}
-
-/** Parses `s3://bucket/some/prefix`. */
-export function parseS3Url(url: string): { bucket: string; prefix: string } {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m) throw new Error(`Not an s3:// URL: ${url}`);
-  return { bucket: m[1]!, prefix: m[2]!.replace(/\/+$/, '') };
 }
 
 export class S3Store implements ModelStore {
@@ -41,7 +34,7 @@ export class S3Store implements ModelStore {
       maxAttempts: 2,
       ...options.client,
     });
-    this.prefix = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
+    this.prefix = keyPrefix(options.prefix);
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 

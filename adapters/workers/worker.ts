@@ -6,6 +6,7 @@ import { logRequests, optionsFromEnv, type EnvRecord } from '../../functions/env
 import { jsonLineSink } from '../../functions/metrics/request-record.ts';
 import { consoleLogger } from '../../functions/log.ts';
 import { HttpStore } from '../../functions/storage/http.ts';
+import { parseS3Url } from '../../functions/storage/model-store.ts';
 import { S3FetchStore } from '../../functions/storage/s3-fetch.ts';
 import type { ModelStore } from '../../functions/storage/model-store.ts';
 import { R2Store, type R2BucketLike } from '../storage/r2.ts';
@@ -62,7 +63,7 @@ function edgeserveFor(env: Env): Edgeserve {
 function storeFor(env: Env): ModelStore {
   if (env.MODELS) return new R2Store(env.MODELS, env.MODELS_PREFIX ?? '');
   if (env.MODELS_URL?.startsWith('s3://')) {
-    const [, bucket = '', prefix = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(env.MODELS_URL) ?? [];
+    const { bucket, prefix } = parseS3Url(env.MODELS_URL);
     return new S3FetchStore({
       bucket,
       prefix,

@@ -5,7 +5,7 @@ import type { RestResponse } from './exchange.ts';
 import { forward } from './forward.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { outputsAgree } from '../routing/shadow.ts';
-import type { ArmStats } from '../routing/router.ts';
+import { armSelector, type ArmStats } from '../routing/router.ts';
 import type { Arm } from '../routing/routing-config.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager, RequestContext } from '../serving/manager.ts';
@@ -122,8 +122,7 @@ function runShadow(
     // Start only after this response is on its way: the shadow never competes with it.
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (arm.remote) return; // shadows run locally; a remote shadow arm is not compared
-    const selector: VersionSelector = arm.version !== undefined ? { kind: 'version', version: arm.version } : { kind: 'label', label: arm.label! };
-    const candidate = await manager.servable(model, selector, ctx);
+    const candidate = await manager.servable(model, armSelector(arm), ctx);
     const shadowOutputs = await candidate.run(feeds);
     stats.shadowCompared++;
     if (outputsAgree(served, shadowOutputs, tolerance)) stats.shadowAgreed++;

@@ -189,12 +189,15 @@ export class Router {
   }
 
   private decision(arm: Arm, reason: RouteDecision['reason']): RouteDecision {
-    const selector: VersionSelector =
-      arm.version !== undefined ? { kind: 'version', version: arm.version }
-      : arm.label !== undefined ? { kind: 'label', label: arm.label }
-      : { kind: 'latest' }; // a remote arm: the remote server resolves the version
-    return { arm, selector, reason };
+    return { arm, selector: armSelector(arm), reason };
   }
+}
+
+/** The versions an arm asks for; a remote arm's server resolves its own ("latest" here). */
+export function armSelector(arm: Arm): VersionSelector {
+  if (arm.version !== undefined) return { kind: 'version', version: arm.version };
+  if (arm.label !== undefined) return { kind: 'label', label: arm.label };
+  return { kind: 'latest' };
 }
 
 function cookie(header: string | null, name: string): string | undefined {

@@ -44,3 +44,15 @@ export async function getBytes(store: ModelStore, key: string): Promise<Uint8Arr
   const got = await store.get(key);
   return got === undefined || got === NOT_MODIFIED ? undefined : got.bytes;
 }
+
+/** A repository's folder inside a bucket as a key prefix: '' or `folder/`. */
+export function keyPrefix(folder: string | undefined): string {
+  return folder ? `${folder.replace(/\/+$/, '')}/` : '';
+}
+
+/** Parses `s3://bucket/some/prefix`. */
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!m) throw new Error(`Not an s3:// URL: ${url}`);
+  return { bucket: m[1]!, prefix: m[2]!.replace(/\/+$/, '') };
+}

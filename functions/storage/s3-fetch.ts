@@ -2,7 +2,7 @@
 // MinIO and friends from any runtime, Workers included, where the AWS SDK's Node runtime does not
 // load. Node and Lambda use the SDK store (adapters/storage/s3.ts) for its credential chain.
 import { AwsClient } from 'aws4fetch';
-import { NOT_MODIFIED, StoreUnavailableError, type ModelStore, type ObjectInfo } from './model-store.ts';
+import { keyPrefix, NOT_MODIFIED, StoreUnavailableError, type ModelStore, type ObjectInfo } from './model-store.ts';
 
 export interface S3FetchStoreOptions {
   readonly bucket: string;
@@ -33,7 +33,7 @@ export class S3FetchStore implements ModelStore {
       region,
       retries: 0,
     });
-    this.prefix = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
+    this.prefix = keyPrefix(options.prefix);
     const endpoint = (options.endpoint ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, '');
     this.base = options.forcePathStyle || options.endpoint
       ? `${endpoint}/${options.bucket}`
