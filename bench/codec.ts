@@ -1,8 +1,8 @@
 // (a) The JSON codec: parse + convert a 32×784 float predict body into a Float32Array tensor,
 // against JSON.parse alone on the same text.
-import { predictInputsFromJson } from '../functions/rest/codec/predict-request.ts';
-import { parseJson } from '../functions/rest/json/parse.ts';
-import type { TensorSpec } from '../functions/runtime/backend.ts';
+import { predictInputsFromJson } from '../functions/codec/predict-request.ts';
+import { parseJson } from '../functions/util/json/parse.ts';
+import type { TensorSpec } from '../functions/tensor/tensor-spec.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 import { interleave, median, pythonStyleRows } from './stats.ts';
 

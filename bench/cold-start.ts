@@ -6,9 +6,9 @@
 import { readdir } from 'node:fs/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import * as ort from 'onnxruntime-node';
-import { createNodeBackend } from '../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { createEdgeserve } from '../functions/app.ts';
-import { silentLogger } from '../functions/log.ts';
+import { silentLogger } from '../functions/util/log.ts';
 import type { RestRequest } from '../functions/rest/exchange.ts';
 import { CountingStore } from '../test/helpers.ts';
 import { BUCKET } from '../test/s3-server.ts';

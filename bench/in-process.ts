@@ -5,10 +5,10 @@
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createNodeBackend } from '../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { createEdgeserve } from '../functions/app.ts';
-import { silentLogger } from '../functions/log.ts';
+import { silentLogger } from '../functions/util/log.ts';
 import type { RestRequest } from '../functions/rest/exchange.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 import { interleave, median, pythonStyleRows } from './stats.ts';

@@ -3,11 +3,11 @@
 // writer, into /dev/null so the numbers are not the terminal's), interleaved. Metrics recording
 // is always on in both (it cannot be switched off); Server-Timing is computed in both.
 import { createWriteStream } from 'node:fs';
-import { createNodeBackend } from '../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { batchedLineWriter } from '../adapters/node/line-writer.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { createEdgeserve } from '../functions/app.ts';
-import { silentLogger } from '../functions/log.ts';
+import { silentLogger } from '../functions/util/log.ts';
 import { jsonLineSink } from '../functions/metrics/request-record.ts';
 import type { RestRequest } from '../functions/rest/exchange.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';

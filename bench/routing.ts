@@ -3,13 +3,13 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeBackend } from '../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { createEdgeserve } from '../functions/app.ts';
-import { silentLogger } from '../functions/log.ts';
+import { silentLogger } from '../functions/util/log.ts';
 import type { RestRequest } from '../functions/rest/exchange.ts';
 import { Router } from '../functions/routing/router.ts';
-import { parseRoutingConfig } from '../functions/routing/routing-config.ts';
+import { parseRoutingConfig } from '../functions/config/routing-config.ts';
 import { median } from './stats.ts';
 
 const ARMS = [{ name: 'stable', label: 'stable', weight: 90 }, { name: 'canary', label: 'canary', weight: 10 }];

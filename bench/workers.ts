@@ -3,10 +3,10 @@
 //     onnxruntime-web, same classifier and one-row body, both over loopback HTTP, interleaved;
 // (b) the first request to a fresh isolate with the classifier in R2 (workerd already started):
 //     module evaluation, onnxruntime's WASM start, the R2 reads, the session, the prediction.
-import { createNodeBackend } from '../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { startNodeServer } from '../adapters/node/server.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
-import { silentLogger } from '../functions/log.ts';
+import { silentLogger } from '../functions/util/log.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 import { startWorker } from '../test/workers-runtime.ts';
 import { interleave, median, pythonStyleRows } from './stats.ts';

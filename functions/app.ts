@@ -1,8 +1,8 @@
 // The product: the TF Serving REST contract over a model repository. Platform adapters build the
 // dependencies (store, backend, logger, config) and hand them in; nothing here is platform-specific.
 import { Hono } from 'hono';
-import type { BatchingParameters } from './batching/batcher.ts';
-import { consoleLogger, type Logger } from './log.ts';
+import type { BatchingParameters } from './config/batching-parameters.ts';
+import { consoleLogger, type Logger } from './util/log.ts';
 import { meteredStore } from './metrics/metered-store.ts';
 import type { RequestSink } from './metrics/request-record.ts';
 import { ServingMetrics } from './metrics/serving-metrics.ts';
@@ -12,8 +12,8 @@ import type { InferenceBackend } from './runtime/backend.ts';
 import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
 import { Manager } from './serving/manager.ts';
-import type { RepositoryConfig } from './serving/model-config.ts';
-import type { VersionStatus } from './serving/version-slot.ts';
+import type { RepositoryConfig } from './config/model-config.ts';
+import type { VersionStatus } from './serving/harness.ts';
 import type { ModelStore } from './storage/model-store.ts';
 
 /** Serving defaults, sized for the smallest platform (a 128 MB Workers isolate). */
@@ -49,6 +49,8 @@ export interface EdgeserveOptions {
   readonly memoryBudgetBytes?: number;
   readonly maxLoadRetries?: number;
   readonly loadRetryIntervalMs?: number;
+  /** The longest one load (fetch, verify, session, warmup) may take before it fails DEADLINE_EXCEEDED. */
+  readonly loadTimeoutMs?: number;
   readonly warmup?: boolean;
   readonly warmupIterations?: number;
   /** TF Serving's --enable_batching: these parameters for every model that sets none. */
@@ -89,6 +91,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     memoryBudgetBytes: options.memoryBudgetBytes ?? d.memoryBudgetBytes,
     maxLoadRetries: options.maxLoadRetries ?? d.maxLoadRetries,
     loadRetryIntervalMs: options.loadRetryIntervalMs ?? d.loadRetryIntervalMs,
+    loadTimeoutMs: options.loadTimeoutMs,
     now: options.now,
   });
   const handle = createRestHandler({

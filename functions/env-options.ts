@@ -3,7 +3,7 @@
 import type { EdgeserveOptions } from './app.ts';
 import { DEFAULT_SERVING_OPTIONS } from './app.ts';
 import { DEFAULT_REST_OPTIONS } from './rest/handler.ts';
-import { parseRepositoryConfig } from './serving/model-config.ts';
+import { parseRepositoryConfig } from './config/model-config.ts';
 
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 

@@ -2,10 +2,10 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeBackend, type BackendName } from '../adapters/node/ort-backends.ts';
+import { createNodeBackend, type BackendName } from '../adapters/shared/ort-backends.ts';
 import { startNodeServer, type NodeServer, type NodeServerOptions } from '../adapters/node/server.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
-import { silentLogger } from '../functions/log.ts';
+import { silentLogger } from '../functions/util/log.ts';
 import { StoreUnavailableError, type ModelStore } from '../functions/storage/model-store.ts';
 import { DEFAULT_OUT, repositoryComplete, writeExampleRepository } from '../scripts/build-example-models.ts';
 

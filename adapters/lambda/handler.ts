@@ -6,9 +6,9 @@ import type { Context } from 'aws-lambda';
 import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
 import { envFlag, envNumber, logRequests, optionsFromEnv } from '../../functions/env-options.ts';
 import { emfSink } from '../../functions/metrics/emf.ts';
-import { consoleLogger } from '../../functions/log.ts';
-import { type BackendName, createNodeBackend } from '../node/ort-backends.ts';
-import { storeFromUrl } from '../node/store-from-url.ts';
+import { consoleLogger } from '../../functions/util/log.ts';
+import { type BackendName, createNodeBackend } from '../shared/ort-backends.ts';
+import { storeFromUrl } from '../shared/store-from-url.ts';
 import { describeEvent, eventKind, warmupModels } from './events.ts';
 import { restRequestFromEvent, resultFromRestResponse } from './http-event.ts';
 

@@ -7,18 +7,18 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SERVING_OPTIONS } from '../../functions/app.ts';
-import { consoleLogger } from '../../functions/log.ts';
+import { consoleLogger } from '../../functions/util/log.ts';
 import { jsonLineSink } from '../../functions/metrics/request-record.ts';
 import { batchedLineWriter } from './line-writer.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
-import { parseTextFormat } from '../../functions/serving/config-text.ts';
-import { parseBatchingParameters, parseRepositoryConfig, type RepositoryConfig } from '../../functions/serving/model-config.ts';
-import { DEFAULT_BATCHING, type BatchingParameters } from '../../functions/batching/batcher.ts';
+import { parseTextFormat } from '../../functions/config/config-text.ts';
+import { parseRepositoryConfig, type RepositoryConfig } from '../../functions/config/model-config.ts';
+import { DEFAULT_BATCHING, parseBatchingParameters, type BatchingParameters } from '../../functions/config/batching-parameters.ts';
 import { INDEX_FILE, renderIndex } from '../../functions/storage/http.ts';
 import { FileSystemStore } from '../storage/fs.ts';
-import { BACKEND_NAMES, type BackendName, createNodeBackend } from './ort-backends.ts';
+import { BACKEND_NAMES, type BackendName, createNodeBackend } from '../shared/ort-backends.ts';
 import { startNodeServer } from './server.ts';
-import { storeFromUrl } from './store-from-url.ts';
+import { storeFromUrl } from '../shared/store-from-url.ts';
 
 const d = DEFAULT_SERVING_OPTIONS;
 const USAGE = `Usage: edgeserve [serve] [options]     |     edgeserve index DIR

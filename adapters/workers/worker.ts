@@ -4,7 +4,7 @@
 import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
 import { logRequests, optionsFromEnv, type EnvRecord } from '../../functions/env-options.ts';
 import { jsonLineSink } from '../../functions/metrics/request-record.ts';
-import { consoleLogger } from '../../functions/log.ts';
+import { consoleLogger } from '../../functions/util/log.ts';
 import { HttpStore } from '../../functions/storage/http.ts';
 import { parseS3Url } from '../../functions/storage/model-store.ts';
 import { S3FetchStore } from '../../functions/storage/s3-fetch.ts';

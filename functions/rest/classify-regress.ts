@@ -4,12 +4,12 @@
 // carries string tensors as text and cannot take serialized protobufs).
 import type { Manager, RequestContext } from '../serving/manager.ts';
 import { DEFAULT_SIGNATURE } from '../serving/servable.ts';
-import { decodeBase64 } from './codec/base64.ts';
-import { documentError } from './codec/predict-request.ts';
-import { b64Payload, isJsonObject, JsonInt, jsonTypeName, type JsonObject, type JsonValue } from './json/value.ts';
+import { decodeBase64 } from '../codec/base64.ts';
+import { documentError } from '../codec/predict-request.ts';
+import { b64Payload, isJsonObject, JsonInt, jsonTypeName, type JsonObject, type JsonValue } from '../util/json/value.ts';
 import { signatureDebugString } from './model-status.ts';
-import { invalidArgument, ServingError } from './status.ts';
-import type { VersionSelector } from './url-grammar.ts';
+import { invalidArgument, ServingError } from '../util/status.ts';
+import type { VersionSelector } from '../serving/servable-request.ts';
 
 type FeatureKind = 'bytes' | 'float' | 'int64';
 const INT64_MAX = 2n ** 63n - 1n;

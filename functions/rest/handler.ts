@@ -1,6 +1,6 @@
 // The TF Serving REST surface as one handler over RestRequest/RestResponse: the same code answers in workerd, Lambda
 // and Node. Bad input of any kind ends here as TF Serving's status code and `{"error": …}` body.
-import type { Logger } from '../log.ts';
+import type { Logger } from '../util/log.ts';
 import { MAX_LOGGED_BODY_CHARS, type RequestRecord, type RequestSink } from '../metrics/request-record.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
@@ -8,14 +8,14 @@ import type { Manager } from '../serving/manager.ts';
 import { readBodyText } from './body.ts';
 import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from './exchange.ts';
 import { classifyOrRegress } from './classify-regress.ts';
-import { documentError } from './codec/predict-request.ts';
-import { JsonParseError, parseJson } from './json/parse.ts';
-import type { JsonObject } from './json/value.ts';
+import { documentError } from '../codec/predict-request.ts';
+import { JsonParseError, parseJson } from '../util/json/parse.ts';
+import type { JsonObject } from '../util/json/value.ts';
 import { modelMetadataBody, modelStatusBody } from './model-status.ts';
-import { forward } from './forward.ts';
+import { forward } from '../inference/forward.ts';
 import { predict, type PredictContext } from './predict.ts';
 import { errorBody, errorResponse, jsonResponse, libeventErrorPage, preflightResponse } from './responses.ts';
-import { invalidArgument, ServingError, type StatusCode } from './status.ts';
+import { invalidArgument, ServingError, type StatusCode } from '../util/status.ts';
 import { isRestPath, parseRestCall, type RestCall } from './url-grammar.ts';
 
 export interface RestOptions {

@@ -1,10 +1,10 @@
 // GET status and metadata, printed as TF Serving prints them: protobuf's JSON printer with
 // whitespace (one-space indent), int64 fields as strings, and metadata's odd concatenated frame.
-import type { TensorSpec } from '../runtime/backend.ts';
+import type { TensorSpec } from '../tensor/tensor-spec.ts';
 import type { Manager, RequestContext } from '../serving/manager.ts';
 import type { Signature } from '../serving/servable.ts';
 import { tfDataTypeName } from '../tensor/dtype.ts';
-import type { VersionSelector } from './url-grammar.ts';
+import type { VersionSelector } from '../serving/servable-request.ts';
 
 export async function modelStatusBody(manager: Manager, model: string, selector: VersionSelector, ctx?: RequestContext): Promise<string> {
   // Labels are ignored by GetModelStatus: only a version narrows the answer.

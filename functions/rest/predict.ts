@@ -1,21 +1,21 @@
 // :predict, with TF Serving's order of checks: parse, object, signature_name type, then the model
 // and signature (so `{}` to an unknown model is a 404), then the tensors, the run, the outputs.
-import type { BatchedResult } from '../batching/batcher.ts';
+import type { BatchedResult } from '../runtime/batcher.ts';
 import type { RestResponse } from './exchange.ts';
-import { forward } from './forward.ts';
+import { forward } from '../inference/forward.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { outputsAgree } from '../routing/shadow.ts';
 import { armSelector, type ArmStats } from '../routing/router.ts';
-import type { Arm } from '../routing/routing-config.ts';
+import type { Arm } from '../config/routing-config.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager, RequestContext } from '../serving/manager.ts';
 import { DEFAULT_SIGNATURE, type Servable } from '../serving/servable.ts';
 import type { Tensor } from '../tensor/tensor.ts';
-import { predictInputsFromJson } from './codec/predict-request.ts';
-import { predictResponseBody } from './codec/predict-response.ts';
-import type { JsonObject } from './json/value.ts';
-import { invalidArgument, ServingError } from './status.ts';
-import type { VersionSelector } from './url-grammar.ts';
+import { predictInputsFromJson } from '../codec/predict-request.ts';
+import { predictResponseBody } from '../codec/predict-response.ts';
+import type { JsonObject } from '../util/json/value.ts';
+import { invalidArgument, ServingError } from '../util/status.ts';
+import type { VersionSelector } from '../serving/servable-request.ts';
 
 export interface PredictResult {
   readonly body: string;

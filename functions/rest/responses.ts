@@ -1,7 +1,7 @@
 // Every response shape the REST surface produces, in one place, so headers stay consistent.
 import type { RestResponse } from './exchange.ts';
-import { PrettyWriter } from './json/pretty-writer.ts';
-import type { ServingError } from './status.ts';
+import { PrettyWriter } from '../util/json/pretty-writer.ts';
+import type { ServingError } from '../util/status.ts';
 
 const JSON_TYPE = 'application/json';
 const CORS_HEADERS: Record<string, string> = {

@@ -1,18 +1,13 @@
 // TF Serving's two REST URL regexes (model_servers/http_rest_api_util.cc), applied like RE2's
 // FullMatch to the raw `path?query`: the query is part of what must match, names and labels are
 // percent-decoded afterwards, and the verb is compared case-sensitively although the regex is not.
-import { invalidArgument, ServingError } from './status.ts';
+import type { VersionSelector } from '../serving/servable-request.ts';
+import { invalidArgument, ServingError } from '../util/status.ts';
 
 const PREDICT_URL =
   /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?:(classify|regress|predict)$/i;
 const STATUS_URL = /^\/v1\/models(?:\/([^/:]+))?(?:\/versions\/(\d+)|\/labels\/([^/:]+))?(?:\/(metadata))?$/i;
 const INT64_MAX = 2n ** 63n - 1n;
-
-/** Which version of a model a request asks for: none (latest), a number, or a label. */
-export type VersionSelector =
-  | { readonly kind: 'latest' }
-  | { readonly kind: 'version'; readonly version: number }
-  | { readonly kind: 'label'; readonly label: string };
 
 export type RestCall =
   | { readonly api: 'status' | 'metadata'; readonly model: string; readonly selector: VersionSelector }
@@ -50,7 +45,8 @@ function selector(version: string | undefined, label: string | undefined): Versi
   if (version !== undefined) {
     const v = BigInt(version);
     if (v > INT64_MAX) throw invalidArgument(`Failed to convert version: ${version} to numeric.`);
-    return { kind: 'version', version: Number(v) };
+    // Exact above 2^53 too: Number() would turn 9007199254740993 into another version.
+    return { kind: 'version', version: v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v };
   }
   if (label !== undefined) return { kind: 'label', label: decodeName(label) };
   return { kind: 'latest' };

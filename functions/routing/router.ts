@@ -1,11 +1,11 @@
 // Picks the arm for a request that pins no version or label: weighted (with scheduled ramps),
 // sticky by a consistent hash of a key, overridable by testers where the config allows, and
 // falling back to a stable arm when an arm errors above its limit. Keeps per-arm counts.
-import type { JsonValue } from '../rest/json/value.ts';
-import { JsonInt } from '../rest/json/value.ts';
-import { invalidArgument } from '../rest/status.ts';
-import type { VersionSelector } from '../rest/url-grammar.ts';
-import type { Arm, RoutingConfig } from './routing-config.ts';
+import type { JsonValue } from '../util/json/value.ts';
+import { JsonInt } from '../util/json/value.ts';
+import { invalidArgument } from '../util/status.ts';
+import type { VersionSelector } from '../serving/servable-request.ts';
+import type { Arm, RoutingConfig } from '../config/routing-config.ts';
 
 export interface RouteInput {
   header(name: string): string | null;

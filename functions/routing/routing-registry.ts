@@ -1,7 +1,7 @@
 // One Router per model, rebuilt when the model's config is reloaded; per-arm counts survive the
 // reload (a weight change is not a new experiment). Also the admin view of it all.
-import { silentLogger, type Logger } from '../log.ts';
-import type { ModelConfig } from '../serving/model-config.ts';
+import { silentLogger, type Logger } from '../util/log.ts';
+import type { ModelConfig } from '../config/model-config.ts';
 import { ArmStats, Router } from './router.ts';
 
 export class RoutingRegistry {

@@ -4,7 +4,8 @@
 import type * as OrtCommon from 'onnxruntime-common';
 import { isDType } from '../tensor/dtype.ts';
 import type { Tensor, TensorData } from '../tensor/tensor.ts';
-import type { InferenceBackend, InferenceSession, TensorSpec } from './backend.ts';
+import type { InferenceBackend, InferenceSession } from './backend.ts';
+import type { TensorSpec } from '../tensor/tensor-spec.ts';
 
 export type OrtModule = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>;
 

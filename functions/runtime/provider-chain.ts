@@ -1,7 +1,7 @@
 // Execution providers tried in order (e.g. webgpu → cuda → cpu): the first that creates a session
 // serves, and every later session goes straight to it. What was tried and what serves is logged,
 // and the backend's name says which provider is in use.
-import type { Logger } from '../log.ts';
+import type { Logger } from '../util/log.ts';
 import type { InferenceBackend } from './backend.ts';
 
 export function providerChain(candidates: readonly { provider: string; backend: InferenceBackend }[], logger: Logger): InferenceBackend {

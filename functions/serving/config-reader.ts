@@ -1,8 +1,8 @@
 // Where the model config comes from: given up front (a file or an environment variable read by
 // the adapter), or a file at the repository root, re-read only when its ETag changes.
-import type { Logger } from '../log.ts';
+import type { Logger } from '../util/log.ts';
 import { NOT_MODIFIED, type ModelStore, type StoredObject } from '../storage/model-store.ts';
-import { CONFIG_FILES, parseRepositoryConfig, type RepositoryConfig } from './model-config.ts';
+import { CONFIG_FILES, parseRepositoryConfig, type RepositoryConfig } from '../config/model-config.ts';
 import type { RepositorySnapshot } from './source.ts';
 
 export class ConfigReader {

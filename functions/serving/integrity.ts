@@ -2,7 +2,7 @@
 // is loaded, so a truncated, mismatched or half-written upload is never served.
 //
 //   { "files": { "model.onnx": { "sha256": "<hex>", "size": 1234 } } }
-import { ServingError } from '../rest/status.ts';
+import { ServingError } from '../util/status.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 

@@ -1,11 +1,11 @@
 // TF Serving's Loader: a version folder → a verified, warmed, ready Servable, or a load error
 // with a TF status code. Files are fetched together (one round trip of latency, not three).
-import type { BatchingParameters } from '../batching/batcher.ts';
+import type { BatchingParameters } from '../config/batching-parameters.ts';
 import type { InferenceBackend } from '../runtime/backend.ts';
-import { ServingError } from '../rest/status.ts';
+import { ServingError } from '../util/status.ts';
 import { getBytes, StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { MANIFEST_FILE, parseManifest, verifyFile } from './integrity.ts';
-import type { ModelConfig } from './model-config.ts';
+import type { ModelConfig } from '../config/model-config.ts';
 import { Servable } from './servable.ts';
 import { MODEL_FILE, type PresentVersion } from './source.ts';
 import { parseWarmupRecords, runWarmup, WARMUP_FILE } from './warmup.ts';

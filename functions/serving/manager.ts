@@ -6,20 +6,20 @@
 // - swaps preserve availability (the old version unloads once the new one is AVAILABLE, and stays
 //   if the new one fails); a failed load is retried with backoff, or when its bytes change;
 // - a memory budget unloads the least recently used versions, which reload on demand.
-import type { Logger } from '../log.ts';
-import { ServingError } from '../rest/status.ts';
-import type { VersionSelector } from '../rest/url-grammar.ts';
+import type { Logger } from '../util/log.ts';
+import { ServingError } from '../util/status.ts';
+import type { VersionSelector } from './servable-request.ts';
 import { StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { ConfigReader } from './config-reader.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { errorText, type Loader, type LoadTimings } from './loader.ts';
-import { aspiredVersions, ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from './model-config.ts';
+import { aspiredVersions, ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from '../config/model-config.ts';
 import type { Servable } from './servable.ts';
 import { RepositorySnapshot, type PresentVersion } from './source.ts';
 import { admit } from './memory-budget.ts';
-import { VersionSlot, type VersionStatus } from './version-slot.ts';
+import { VersionSlot, type VersionStatus } from './harness.ts';
 
-export type { VersionState, VersionStatus } from './version-slot.ts';
+export type { VersionState, VersionStatus } from './harness.ts';
 
 export interface ManagerOptions {
   readonly store: ModelStore;
@@ -73,7 +73,7 @@ export class Manager {
   }
 
   /** Status of every version ever tracked, highest first (GetModelStatus). */
-  async status(model: string, version?: number, ctx?: RequestContext): Promise<VersionStatus[]> {
+  async status(model: string, version?: number | bigint, ctx?: RequestContext): Promise<VersionStatus[]> {
     await this.ready(ctx);
     const state = this.models.get(model);
     if (state === undefined || state.slots.size === 0) {
@@ -193,9 +193,9 @@ export class Manager {
     return undefined;
   }
 
-  private async specific(state: ModelState, model: string, version: number, ctx?: RequestContext): Promise<Servable> {
+  private async specific(state: ModelState, model: string, version: number | bigint, ctx?: RequestContext): Promise<Servable> {
     state.active = true;
-    const slot = state.slots.get(version);
+    const slot = typeof version === "number" ? state.slots.get(version) : undefined;
     if (slot !== undefined) {
       if (slot.state !== 'AVAILABLE') await this.bringUp(state, slot, ctx);
       const servable = this.use(slot);
@@ -448,7 +448,7 @@ const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 /** The longest a version waits to retry after a storage outage. */
 const MAX_OUTAGE_BACKOFF_MS = 30_000;
 
-function notFoundSpecific(model: string, version: number): ServingError {
+function notFoundSpecific(model: string, version: number | bigint): ServingError {
   return new ServingError('NOT_FOUND', `Servable not found for request: Specific(${model}, ${version})`);
 }
 

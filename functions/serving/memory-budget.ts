@@ -2,8 +2,8 @@
 // (loaded, admitted loads, draining versions) leave room for it. Least recently used versions are
 // evicted to make room; versions no longer aspired are left alone (one of them may be all that
 // serves its model while the new version loads); other admitted loads and drains are waited for.
-import { ServingError } from '../rest/status.ts';
-import type { VersionSlot } from './version-slot.ts';
+import { ServingError } from '../util/status.ts';
+import type { VersionSlot } from './harness.ts';
 
 export interface BudgetView {
   /** Every tracked version and the model it belongs to. */

@@ -1,6 +1,8 @@
-import type { InferenceSession, TensorSpec } from '../runtime/backend.ts';
-import { Batcher, type BatchedResult, type BatchingParameters } from '../batching/batcher.ts';
-import { ServingError } from '../rest/status.ts';
+import type { InferenceSession } from '../runtime/backend.ts';
+import type { TensorSpec } from '../tensor/tensor-spec.ts';
+import type { BatchingParameters } from '../config/batching-parameters.ts';
+import { Batcher, type BatchedResult } from '../runtime/batcher.ts';
+import { ServingError } from '../util/status.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 
 export const DEFAULT_SIGNATURE = 'serving_default';

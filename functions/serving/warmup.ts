@@ -1,10 +1,10 @@
 // Warmup requests, TF Serving's tf_serving_warmup_requests in JSON: `assets.extra/warmup.json`
 // holds predict request bodies (a JSON array, or one per line), each replayed before the version
 // becomes AVAILABLE. Any failure fails the load, as upstream.
-import { predictInputsFromJson } from '../rest/codec/predict-request.ts';
-import { parseJson, JsonParseError } from '../rest/json/parse.ts';
-import type { JsonObject, JsonValue } from '../rest/json/value.ts';
-import { invalidArgument, ServingError } from '../rest/status.ts';
+import { predictInputsFromJson } from '../codec/predict-request.ts';
+import { parseJson, JsonParseError } from '../util/json/parse.ts';
+import type { JsonObject, JsonValue } from '../util/json/value.ts';
+import { invalidArgument, ServingError } from '../util/status.ts';
 import { DEFAULT_SIGNATURE, type Servable } from './servable.ts';
 
 export const WARMUP_FILE = 'assets.extra/warmup.json';

@@ -4,8 +4,8 @@
 // stable→2, two_io, all_dtypes) behind the server.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../functions/rest/json/parse.ts';
-import { JsonInt, type JsonValue } from '../../functions/rest/json/value.ts';
+import { parseJson } from '../../functions/util/json/parse.ts';
+import { JsonInt, type JsonValue } from '../../functions/util/json/value.ts';
 
 export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
 

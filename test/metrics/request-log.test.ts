@@ -2,10 +2,10 @@
 // sampled in; and their CloudWatch EMF form, validated against the EMF specification's shape.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createNodeBackend } from '../../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve } from '../../functions/app.ts';
-import { silentLogger } from '../../functions/log.ts';
+import { silentLogger } from '../../functions/util/log.ts';
 import { emfLine } from '../../functions/metrics/emf.ts';
 import type { RequestRecord } from '../../functions/metrics/request-record.ts';
 import type { RestRequest } from '../../functions/rest/exchange.ts';

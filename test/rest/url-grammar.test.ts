@@ -1,7 +1,7 @@
 // parseRestCall / isRestPath / decodeName against contract §1.2 (TF Serving's two URL regexes,
 // applied like RE2::FullMatch to the raw `path?query`) and §2.3's routing messages.
 import { describe, expect, it } from 'vitest';
-import { ServingError } from '../../functions/rest/status.ts';
+import { ServingError } from '../../functions/util/status.ts';
 import { decodeName, isRestPath, parseRestCall } from '../../functions/rest/url-grammar.ts';
 
 function rejection(method: string, path: string): ServingError {

@@ -3,13 +3,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeBackend } from '../../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve } from '../../functions/app.ts';
-import { silentLogger } from '../../functions/log.ts';
+import { silentLogger } from '../../functions/util/log.ts';
 import type { RestRequest } from '../../functions/rest/exchange.ts';
 import { Router } from '../../functions/routing/router.ts';
-import { parseRoutingConfig } from '../../functions/routing/routing-config.ts';
+import { parseRoutingConfig } from '../../functions/config/routing-config.ts';
 import { scratchRepository } from '../helpers.ts';
 
 const repos: { remove(): Promise<void> }[] = [];

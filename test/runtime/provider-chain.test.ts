@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNodeBackend } from '../../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { exampleRepository } from '../helpers.ts';
 
 describe('execution provider chain', () => {

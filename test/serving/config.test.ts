@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aspiredVersions, parseRepositoryConfig } from '../../functions/serving/model-config.ts';
+import { aspiredVersions, parseRepositoryConfig } from '../../functions/config/model-config.ts';
 
 const TF_CONFIG = `
 # TF Serving's own example (g3doc/serving_config.md), with an ONNX platform

@@ -4,7 +4,7 @@
 import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeBackend } from '../../adapters/node/ort-backends.ts';
+import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { Loader } from '../../functions/serving/loader.ts';
 import { Manager, type ManagerOptions } from '../../functions/serving/manager.ts';

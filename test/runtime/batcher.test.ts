@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createNodeBackend } from '../../adapters/node/ort-backends.ts';
-import { Batcher, type BatchingParameters } from '../../functions/batching/batcher.ts';
+import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
+import { Batcher } from '../../functions/runtime/batcher.ts';
+import type { BatchingParameters } from '../../functions/config/batching-parameters.ts';
 import type { InferenceSession } from '../../functions/runtime/backend.ts';
 import type { Tensor } from '../../functions/tensor/tensor.ts';
 import { exampleRepository } from '../helpers.ts';

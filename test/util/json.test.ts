@@ -2,11 +2,11 @@
 // number formatting of decimal.ts (§6.3 WriteDecimal, RapidJSON's Writer::Double), the error echo
 // jsonDebugString (§2.3 `<doc>`), and PrettyWriter's string escaping (§2.1).
 import { describe, expect, it } from 'vitest';
-import { jsonDebugString } from '../../functions/rest/json/debug-string.ts';
-import { formatG, rapidJsonDouble, writeDecimal } from '../../functions/rest/json/decimal.ts';
-import { JsonParseError, parseJson } from '../../functions/rest/json/parse.ts';
-import { PrettyWriter, quoteJsonString } from '../../functions/rest/json/pretty-writer.ts';
-import { JsonInt, type JsonValue } from '../../functions/rest/json/value.ts';
+import { jsonDebugString } from '../../functions/util/json/debug-string.ts';
+import { formatG, rapidJsonDouble, writeDecimal } from '../../functions/util/json/decimal.ts';
+import { JsonParseError, parseJson } from '../../functions/util/json/parse.ts';
+import { PrettyWriter, quoteJsonString } from '../../functions/util/json/pretty-writer.ts';
+import { JsonInt, type JsonValue } from '../../functions/util/json/value.ts';
 
 function parseError(text: string): JsonParseError {
   try {

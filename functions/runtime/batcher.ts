@@ -3,25 +3,9 @@
 // of at most max_batch_size, a batch runs when full or batch_timeout_micros after its first task,
 // at most num_batch_threads batches run at once, at most max_enqueued_batches wait, a batch is
 // padded up to the next allowed_batch_sizes entry, and outputs are split back exactly.
-import { ServingError, invalidArgument } from '../rest/status.ts';
+import { ServingError, invalidArgument } from '../util/status.ts';
+import type { BatchingParameters } from '../config/batching-parameters.ts';
 import { allocate, elementCount, type Tensor, type TensorData } from '../tensor/tensor.ts';
-
-export interface BatchingParameters {
-  readonly maxBatchSize: number;
-  readonly batchTimeoutMicros: number;
-  readonly maxEnqueuedBatches: number;
-  readonly numBatchThreads: number;
-  /** Increasing; the last equals maxBatchSize. Empty: run batches at their own size. */
-  readonly allowedBatchSizes: readonly number[];
-}
-
-export const DEFAULT_BATCHING: BatchingParameters = {
-  maxBatchSize: 32,
-  batchTimeoutMicros: 1000,
-  maxEnqueuedBatches: 64,
-  numBatchThreads: 1,
-  allowedBatchSizes: [],
-};
 
 type Run = (feeds: ReadonlyMap<string, Tensor>) => Promise<Map<string, Tensor>>;
 

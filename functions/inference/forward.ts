@@ -2,13 +2,9 @@
 // forwarding the request, unchanged, over the same TF Serving REST contract. Bounded by a
 // timeout; retried once only when the connection was refused (the request never left), so a
 // request is never run twice; failures are TF-Serving-style JSON errors (502 / 504).
-import type { RestResponse } from './exchange.ts';
-import { errorBody } from './responses.ts';
-
-export interface RemoteBackend {
-  readonly url: string;
-  readonly timeoutMs: number;
-}
+import type { RemoteBackend } from '../config/remote-backend.ts';
+import type { RestResponse } from '../rest/exchange.ts';
+import { errorBody } from '../rest/responses.ts';
 
 /** Response headers worth passing back to the client. */
 const PASSED_HEADERS = ['content-type', 'x-model-version', 'server-timing', 'x-cold-start', 'x-edgeserve-arm'];

@@ -1,9 +1,10 @@
 // The model repository's config: which models, where, which versions (TF Serving's
 // model_version_policy) and which labels. JSON with TF Serving's field names, or TF Serving's
 // own model_config_list text format, validated by one function.
-import { DEFAULT_BATCHING, type BatchingParameters } from '../batching/batcher.ts';
-import type { RemoteBackend } from '../rest/forward.ts';
-import { parseRoutingConfig, type RoutingConfig } from '../routing/routing-config.ts';
+import { parseBatchingParameters, type BatchingParameters } from './batching-parameters.ts';
+import { asObject, type Fail } from './fields.ts';
+import type { RemoteBackend } from './remote-backend.ts';
+import { parseRoutingConfig, type RoutingConfig } from './routing-config.ts';
 import { parseTextFormat, TextFormatError, textConfigToJson } from './config-text.ts';
 
 export type VersionPolicy =
@@ -86,8 +87,6 @@ function validate(doc: unknown, source: string, pathOf: (i: number) => string): 
   return { models: parsed };
 }
 
-export type Fail = (path: string, problem: string) => never;
-
 function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
   const m = asObject(value, path, fail);
   const name = m.name;
@@ -133,32 +132,6 @@ function repositoryPath(basePath: string): string {
   return trimmed.replace(/^\.\//, '');
 }
 
-/** TF Serving's BatchingParameters with its field names (`{ value: N }` wrappers optional). */
-export function parseBatchingParameters(value: unknown, path: string, fail: Fail): BatchingParameters {
-  const b = asObject(value, path, fail);
-  const unwrap = (v: unknown) => (typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v);
-  const int = (field: string, fallback: number, min: number) => {
-    const v = unwrap(b[field]) ?? fallback;
-    if (!Number.isSafeInteger(v) || (v as number) < min) fail(`${path}.${field}`, `must be an integer ≥ ${min}`);
-    return v as number;
-  };
-  const maxBatchSize = int('max_batch_size', DEFAULT_BATCHING.maxBatchSize, 1);
-  const allowed = b.allowed_batch_sizes ?? [];
-  if (!Array.isArray(allowed) || allowed.some((s, i) => !Number.isSafeInteger(s) || s < 1 || (i > 0 && s <= allowed[i - 1]))) {
-    fail(`${path}.allowed_batch_sizes`, 'must be increasing positive integers');
-  }
-  if ((allowed as number[]).length > 0 && (allowed as number[]).at(-1) !== maxBatchSize) {
-    fail(`${path}.allowed_batch_sizes`, 'must end with max_batch_size');
-  }
-  return {
-    maxBatchSize,
-    batchTimeoutMicros: int('batch_timeout_micros', DEFAULT_BATCHING.batchTimeoutMicros, 0),
-    maxEnqueuedBatches: int('max_enqueued_batches', DEFAULT_BATCHING.maxEnqueuedBatches, 1),
-    numBatchThreads: int('num_batch_threads', DEFAULT_BATCHING.numBatchThreads, 1),
-    allowedBatchSizes: allowed as number[],
-  };
-}
-
 function parsePolicy(value: unknown, path: string, fail: Fail): VersionPolicy {
   const p = asObject(value, path, fail);
   const keys = Object.keys(p);
@@ -183,11 +156,6 @@ function parsePolicy(value: unknown, path: string, fail: Fail): VersionPolicy {
     };
   }
   return fail(path, `unknown policy "${keys[0]}"; expected "latest", "all" or "specific"`);
-}
-
-function asObject(value: unknown, path: string, fail: Fail): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be an object');
-  return value as Record<string, unknown>;
 }
 
 function asVersion(value: unknown, path: string, fail: Fail): number {

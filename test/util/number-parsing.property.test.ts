@@ -2,8 +2,8 @@
 // client sends: shortest round-trip text, 16/17-digit printf text, exponents, long mantissas.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { longDecimalToDouble } from '../../functions/rest/json/decimal-to-double.ts';
-import { parseJson } from '../../functions/rest/json/parse.ts';
+import { longDecimalToDouble } from '../../functions/util/json/decimal-to-double.ts';
+import { parseJson } from '../../functions/util/json/parse.ts';
 
 const parseNumber = (text: string) => (parseJson(`[${text}]`) as number[])[0];
 

@@ -1,7 +1,7 @@
 // One version of one model as the Manager tracks it: TF Serving's servable state (START →
 // LOADING → AVAILABLE → UNLOADING → END), whether the version policy still wants it, and the
 // bookkeeping for retries after a failed load.
-import type { ServingError, StatusCode } from '../rest/status.ts';
+import type { ServingError, StatusCode } from '../util/status.ts';
 import type { LoadTimings } from './loader.ts';
 import type { Servable } from './servable.ts';
 import { MODEL_FILE, type PresentVersion } from './source.ts';

@@ -32,9 +32,8 @@ export interface RoutingConfig {
   readonly ramp: readonly { readonly at: number; readonly weights: ReadonlyMap<string, number> }[];
 }
 
-import type { RemoteBackend } from '../rest/forward.ts';
-
-type Fail = (path: string, problem: string) => never;
+import type { RemoteBackend } from './remote-backend.ts';
+import type { Fail } from './fields.ts';
 
 export function parseRoutingConfig(value: unknown, path: string, fail: Fail): RoutingConfig {
   const r = object(value, path, fail);

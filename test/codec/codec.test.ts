@@ -1,12 +1,12 @@
 // The predict codec on its own: request JSON → input tensors (contract §5.1–5.3, §6.2, §6.4, §2.3
 // predict and tensor-value errors) and output tensors → response bytes (§5.4, §5.5, §6.3).
 import { describe, expect, it } from 'vitest';
-import { predictInputsFromJson, type PredictInputs } from '../../functions/rest/codec/predict-request.ts';
-import { predictResponseBody } from '../../functions/rest/codec/predict-response.ts';
-import { parseJson } from '../../functions/rest/json/parse.ts';
-import type { JsonObject } from '../../functions/rest/json/value.ts';
-import { ServingError } from '../../functions/rest/status.ts';
-import type { TensorSpec } from '../../functions/runtime/backend.ts';
+import { predictInputsFromJson, type PredictInputs } from '../../functions/codec/predict-request.ts';
+import { predictResponseBody } from '../../functions/codec/predict-response.ts';
+import { parseJson } from '../../functions/util/json/parse.ts';
+import type { JsonObject } from '../../functions/util/json/value.ts';
+import { ServingError } from '../../functions/util/status.ts';
+import type { TensorSpec } from '../../functions/tensor/tensor-spec.ts';
 import type { DType } from '../../functions/tensor/dtype.ts';
 import { fromHalfBits, toHalfBits } from '../../functions/tensor/float16.ts';
 import type { Tensor, TensorData } from '../../functions/tensor/tensor.ts';

@@ -1,12 +1,12 @@
 // JSON → tensor, as TF Serving's FillTensorProto does it: the shape is read off the first element
 // at every depth, every list is then checked against it, and each leaf must be a JSON value that
 // the input's dtype accepts. Messages are upstream's, word for word.
-import { ACCEPTED_INTEGER_RANGE, type DType, tfShortName } from '../../tensor/dtype.ts';
-import { toHalfBits } from '../../tensor/float16.ts';
-import { allocate, elementCount, type Tensor, type TensorData } from '../../tensor/tensor.ts';
-import { invalidArgument, ServingError } from '../status.ts';
-import { jsonDebugString } from '../json/debug-string.ts';
-import { b64Payload, JsonInt, jsonTypeName, type JsonValue } from '../json/value.ts';
+import { ACCEPTED_INTEGER_RANGE, type DType, tfShortName } from '../tensor/dtype.ts';
+import { toHalfBits } from '../tensor/float16.ts';
+import { allocate, elementCount, type Tensor, type TensorData } from '../tensor/tensor.ts';
+import { invalidArgument, ServingError } from '../util/status.ts';
+import { jsonDebugString } from '../util/json/debug-string.ts';
+import { b64Payload, JsonInt, jsonTypeName, type JsonValue } from '../util/json/value.ts';
 import { decodeBase64 } from './base64.ts';
 
 /** TensorFlow's limit on the rank of a tensor (TensorShape::MaxDimensions). */

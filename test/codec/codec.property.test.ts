@@ -4,11 +4,11 @@
 // every document JSON.parse accepts (up to RapidJSON's documented differences).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { predictInputsFromJson } from '../../functions/rest/codec/predict-request.ts';
-import { predictResponseBody } from '../../functions/rest/codec/predict-response.ts';
-import { JsonParseError, parseJson } from '../../functions/rest/json/parse.ts';
-import { JsonInt, type JsonObject, type JsonValue } from '../../functions/rest/json/value.ts';
-import type { TensorSpec } from '../../functions/runtime/backend.ts';
+import { predictInputsFromJson } from '../../functions/codec/predict-request.ts';
+import { predictResponseBody } from '../../functions/codec/predict-response.ts';
+import { JsonParseError, parseJson } from '../../functions/util/json/parse.ts';
+import { JsonInt, type JsonObject, type JsonValue } from '../../functions/util/json/value.ts';
+import type { TensorSpec } from '../../functions/tensor/tensor-spec.ts';
 import type { DType } from '../../functions/tensor/dtype.ts';
 import { allocate, elementCount, type Tensor } from '../../functions/tensor/tensor.ts';
 

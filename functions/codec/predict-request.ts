@@ -1,10 +1,10 @@
 // The `instances` (row) and `inputs` (columnar) request formats → named input tensors, with the
 // checks in TF Serving's order (FillPredictRequestFromJson and friends, util/json_tensor.cc).
-import type { TensorSpec } from '../../runtime/backend.ts';
-import type { Tensor } from '../../tensor/tensor.ts';
-import { jsonDebugString } from '../json/debug-string.ts';
-import { b64Payload, type JsonObject, type JsonValue } from '../json/value.ts';
-import { invalidArgument, ServingError } from '../status.ts';
+import type { TensorSpec } from '../tensor/tensor-spec.ts';
+import type { Tensor } from '../tensor/tensor.ts';
+import { jsonDebugString } from '../util/json/debug-string.ts';
+import { b64Payload, type JsonObject, type JsonValue } from '../util/json/value.ts';
+import { invalidArgument, ServingError } from '../util/status.ts';
 import { RowStacker, tensorFromJson } from './tensor-from-json.ts';
 
 export type RequestFormat = 'row' | 'columnar';

@@ -1,10 +1,10 @@
 // Output tensors → `{"predictions": …}` (row) or `{"outputs": …}` (columnar), byte for byte as
 // TF Serving's MakeRowFormatJsonFromTensors / MakeColumnarFormatJsonFromTensors write them.
-import { fromHalfBits } from '../../tensor/float16.ts';
-import type { Tensor } from '../../tensor/tensor.ts';
-import { writeDecimal } from '../json/decimal.ts';
-import { PrettyWriter } from '../json/pretty-writer.ts';
-import { invalidArgument } from '../status.ts';
+import { fromHalfBits } from '../tensor/float16.ts';
+import type { Tensor } from '../tensor/tensor.ts';
+import { writeDecimal } from '../util/json/decimal.ts';
+import { PrettyWriter } from '../util/json/pretty-writer.ts';
+import { invalidArgument } from '../util/status.ts';
 import { encodeBase64 } from './base64.ts';
 import type { RequestFormat } from './predict-request.ts';
 

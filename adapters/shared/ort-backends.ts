@@ -3,7 +3,7 @@
 import { createOrtBackend } from '../../functions/runtime/ort.ts';
 import type { InferenceBackend } from '../../functions/runtime/backend.ts';
 import { providerChain } from '../../functions/runtime/provider-chain.ts';
-import { silentLogger, type Logger } from '../../functions/log.ts';
+import { silentLogger, type Logger } from '../../functions/util/log.ts';
 
 export type BackendName = 'ort-node' | 'ort-web';
 export const BACKEND_NAMES: readonly BackendName[] = ['ort-node', 'ort-web'];
