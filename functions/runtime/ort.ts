@@ -18,7 +18,7 @@ export function createOrtBackend(
     name,
     async createSession(model) {
       const session = await ort.InferenceSession.create(model, options);
-      return new OrtSession(ort, session);
+      return new OrtSession(ort, session, name);
     },
   };
 }
@@ -30,6 +30,7 @@ class OrtSession implements InferenceSession {
   constructor(
     private readonly ort: OrtModule,
     private readonly session: OrtCommon.InferenceSession,
+    readonly backend: string,
   ) {
     this.inputs = session.inputMetadata.map(toSpec);
     this.outputs = session.outputMetadata.map(toSpec);
