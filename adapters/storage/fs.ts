@@ -63,16 +63,6 @@ export class FileSystemStore implements ModelStore {
     }
   }
 
-  async head(key: string): Promise<ObjectInfo | undefined> {
-    try {
-      const info = await stat(this.path(key));
-      return info.isFile() ? { key, etag: etagOf(info), size: info.size } : undefined;
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw this.unavailable('stat', key, e);
-    }
-  }
-
   /** Keys never escape the root, whatever a model name or config says. */
   private path(key: string): string {
     const full = resolve(join(this.root, key));

@@ -14,7 +14,6 @@ interface R2ObjectBodyLike extends R2ObjectLike {
 export interface R2BucketLike {
   list(options: { prefix?: string; cursor?: string }): Promise<{ objects: R2ObjectLike[]; truncated: boolean; cursor?: string }>;
   get(key: string, options?: { onlyIf?: { etagDoesNotMatch: string } }): Promise<R2ObjectBodyLike | R2ObjectLike | null>;
-  head(key: string): Promise<R2ObjectLike | null>;
 }
 
 export class R2Store implements ModelStore {
@@ -53,11 +52,6 @@ export class R2Store implements ModelStore {
       if (!('arrayBuffer' in object)) return NOT_MODIFIED;
       return { bytes: new Uint8Array(await object.arrayBuffer()), etag: object.httpEtag };
     });
-  }
-
-  async head(key: string): Promise<ObjectInfo | undefined> {
-    const o = await this.call(`head ${key}`, () => this.bucket.head(this.prefix + key));
-    return o === null ? undefined : { key, etag: o.httpEtag, size: o.size };
   }
 
   private async call<T>(what: string, op: () => Promise<T>): Promise<T> {

@@ -3,7 +3,6 @@
 // profile, container/instance role); `endpoint` points at a non-AWS service.
 import {
   GetObjectCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
   S3ServiceException,
@@ -74,18 +73,6 @@ export class S3Store implements ModelStore {
       const status = httpStatus(e);
       if (status === 304) return NOT_MODIFIED;
       if (status === 404) return undefined;
-      throw e;
-    }
-  }
-
-  async head(key: string): Promise<ObjectInfo | undefined> {
-    try {
-      const res = await this.send(`head ${key}`, (signal) =>
-        this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.prefix + key }), { abortSignal: signal }),
-      );
-      return { key, etag: res.ETag ?? '', size: res.ContentLength ?? 0 };
-    } catch (e) {
-      if (httpStatus(e) === 404) return undefined;
       throw e;
     }
   }

@@ -18,7 +18,6 @@ export function meteredStore(store: ModelStore, metrics: ServingMetrics): ModelS
       return store.description;
     },
     list: (prefix) => count('list', () => store.list(prefix), () => 'ok'),
-    head: (key) => count('head', () => store.head(key), (r) => (r === undefined ? 'not_found' : 'ok')),
     get: (key, ifNoneMatch) =>
       count('get', () => store.get(key, ifNoneMatch), (r) => {
         if (r === undefined) return 'not_found';

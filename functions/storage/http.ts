@@ -43,7 +43,7 @@ export class HttpStore implements ModelStore {
   }
 
   async get(key: string, ifNoneMatch?: string) {
-    const res = await this.request(key, 'GET', ifNoneMatch);
+    const res = await this.request(key, ifNoneMatch);
     if (res.status === 304) return NOT_MODIFIED;
     if (res.status === 404) return undefined;
     try {
@@ -54,25 +54,19 @@ export class HttpStore implements ModelStore {
     }
   }
 
-  async head(key: string): Promise<ObjectInfo | undefined> {
-    const res = await this.request(key, 'HEAD');
-    if (res.status === 404) return undefined;
-    return { key, etag: res.headers.get('etag') ?? '', size: Number(res.headers.get('content-length') ?? 0) };
-  }
-
-  private async request(key: string, method: string, ifNoneMatch?: string): Promise<Response> {
+  private async request(key: string, ifNoneMatch?: string): Promise<Response> {
     const url = this.base + key.split('/').map(encodeURIComponent).join('/');
     const headers: Record<string, string> = { ...this.options.headers };
     if (ifNoneMatch) headers['If-None-Match'] = ifNoneMatch;
     let res: Response;
     try {
-      res = await (this.options.fetch ?? fetch)(url, { method, headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000) });
+      res = await (this.options.fetch ?? fetch)(url, { headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000) });
     } catch (e) {
-      throw new StoreUnavailableError(`Cannot ${method} ${url}: ${(e as Error).message}`, { cause: e });
+      throw new StoreUnavailableError(`Cannot GET ${url}: ${(e as Error).message}`, { cause: e });
     }
     if (res.status !== 200 && res.status !== 304 && res.status !== 404) {
       await res.body?.cancel();
-      throw new StoreUnavailableError(`${method} ${url} answered ${res.status}`);
+      throw new StoreUnavailableError(`GET ${url} answered ${res.status}`);
     }
     return res;
   }

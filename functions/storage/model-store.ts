@@ -27,8 +27,6 @@ export interface ModelStore {
    * current ETag (a conditional GET: the bytes are not transferred).
    */
   get(key: string, ifNoneMatch?: string): Promise<StoredObject | undefined | typeof NOT_MODIFIED>;
-  /** The object's ETag and size without its bytes, or undefined when it does not exist. */
-  head(key: string): Promise<ObjectInfo | undefined>;
 }
 
 /** The store could not be reached, timed out, or refused us (as opposed to "no such object"). */

@@ -52,7 +52,7 @@ export class S3FetchStore implements ModelStore {
       const query = [['list-type', '2'], ['prefix', this.prefix + prefix], ...(token ? [['continuation-token', token]] : [])]
         .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`)
         .join('&');
-      const xml = await this.request(`list ${prefix || '/'}`, `${this.base}?${query}`, 'GET', undefined, async (res) => {
+      const xml = await this.request(`list ${prefix || '/'}`, `${this.base}?${query}`, undefined, async (res) => {
         if (res.status !== 200) throw new Error(`answered ${res.status}`);
         return res.text();
       });
@@ -67,19 +67,11 @@ export class S3FetchStore implements ModelStore {
   }
 
   async get(key: string, ifNoneMatch?: string) {
-    return this.request(`read ${key}`, this.url(key), 'GET', ifNoneMatch, async (res) => {
+    return this.request(`read ${key}`, this.url(key), ifNoneMatch, async (res) => {
       if (res.status === 304) return NOT_MODIFIED;
       if (res.status === 404) return undefined;
       if (res.status !== 200) throw new Error(`answered ${res.status}`);
       return { bytes: new Uint8Array(await res.arrayBuffer()), etag: res.headers.get('etag') ?? '' };
-    });
-  }
-
-  async head(key: string): Promise<ObjectInfo | undefined> {
-    return this.request(`head ${key}`, this.url(key), 'HEAD', undefined, async (res) => {
-      if (res.status === 404) return undefined;
-      if (res.status !== 200) throw new Error(`answered ${res.status}`);
-      return { key, etag: res.headers.get('etag') ?? '', size: Number(res.headers.get('content-length') ?? 0) };
     });
   }
 
@@ -88,11 +80,10 @@ export class S3FetchStore implements ModelStore {
   }
 
   /** One signed request, read to the end inside the deadline; any failure is an outage. */
-  private async request<T>(what: string, url: string, method: string, ifNoneMatch: string | undefined, read: (res: Response) => Promise<T>): Promise<T> {
+  private async request<T>(what: string, url: string, ifNoneMatch: string | undefined, read: (res: Response) => Promise<T>): Promise<T> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     try {
       const res = await this.client.fetch(url, {
-        method,
         headers: ifNoneMatch ? { 'If-None-Match': ifNoneMatch } : {},
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('HTTP repository', () => {
-  it('lists through its index, reads conditionally, heads', async () => {
+  it('lists through its index, reads conditionally', async () => {
     const store = new HttpStore(base);
     const listed = await store.list('half_plus_two/');
     expect(listed.map((o) => o.key).sort()).toEqual(['half_plus_two/1/model.onnx', 'half_plus_two/2/model.onnx']);
@@ -50,7 +50,7 @@ describe('HTTP repository', () => {
     expect(bytes.length).toBe(listed.find((o) => o.key === 'half_plus_two/2/model.onnx')!.size);
     expect(await store.get('half_plus_two/2/model.onnx', etag)).toBe(NOT_MODIFIED);
     expect(await store.get('nope/1/model.onnx')).toBeUndefined();
-    expect(await store.head('half_plus_two/2/model.onnx')).toEqual({ key: 'half_plus_two/2/model.onnx', etag, size: bytes.length });
+    expect('head' in store).toBe(false); // the port has no head: nothing in serving used it
     requests.length = 0;
     await store.list('');
     expect(requests).toEqual([`GET /${INDEX_FILE}`]); // the index came back 304: nothing re-read
