@@ -1,11 +1,13 @@
 // A model's routing config (inside its models.config.json entry, reloaded with it): weighted arms
-// over versions or labels, stickiness, tester overrides, shadow traffic, fallback, ramps.
+// over versions, labels or a remote server, stickiness, tester overrides, shadow traffic, fallback,
+// ramps.
 //
 //   "routing": {
 //     "arms": [ { "name": "stable", "label": "stable", "weight": 90 },
 //               { "name": "canary", "label": "canary", "weight": 10 } ],
+//               // or { "name": "gpu", "url": "https://gpu.internal", "timeout_ms": 30000, "weight": 5 }
 //     "sticky": { "header": "x-user-id" },              // or { "cookie": "uid" } or { "field": "user_id" }
-//     "override": { "header": "x-edgeserve-arm" },      // testers may force an arm (or "v:<version>")
+//     "override": { "header": "x-edgeserve-arm" },      // testers may force an arm (or "v<version>")
 //     "shadow": { "arm": "canary", "sample": 0.05, "tolerance": 1e-4 },
 //     "fallback": { "arm": "stable", "max_error_rate": 0.2, "min_requests": 20, "cooldown_seconds": 30 },
 //     "ramp": [ { "at": "2026-12-01T00:00:00Z", "weights": { "stable": 50, "canary": 50 } } ]
@@ -13,7 +15,7 @@
 
 export interface Arm {
   readonly name: string;
-  /** Exactly one of version, label or remote. */
+  /** Exactly one of version, label or remote (`url` in the config). */
   readonly version?: number;
   readonly label?: string;
   /** A remote arm: the request is forwarded to this server (the GPU container). */
@@ -75,7 +77,7 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
     const rate = f.max_error_rate ?? 0.5;
     if (typeof rate !== 'number' || rate < 0 || rate > 1) fail(`${path}.fallback.max_error_rate`, 'must be a number in [0, 1]');
     const min = f.min_requests ?? 20;
-    // The error rate is judged over the last 100 requests (router.ts WINDOW).
+    // The error rate is judged over the last 100 requests (routing/router.ts WINDOW).
     if (!Number.isSafeInteger(min) || (min as number) < 1 || (min as number) > 100) fail(`${path}.fallback.min_requests`, 'must be an integer from 1 to 100');
     const cooldown = f.cooldown_seconds ?? 30;
     if (typeof cooldown !== 'number' || cooldown < 0) fail(`${path}.fallback.cooldown_seconds`, 'must be a non-negative number');
