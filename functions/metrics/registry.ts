@@ -14,8 +14,18 @@ function metricName(name: string): string {
   return /^[0-9]/.test(n) ? `_${n}` : n;
 }
 
+/**
+ * A label value as the Prometheus text format quotes it: backslash, double quote and line feed
+ * escaped (`\\`, `\"`, `\n`). Model names come from bucket keys and requests, so any of the three
+ * can occur; an unescaped newline would end the series line mid-value. Anything that writes a
+ * series by hand must quote its values with this too.
+ */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+
 function labelPairs(names: Labels, values: Labels, extra = ''): string {
-  const pairs = names.map((n, i) => `${n.replace(/[^a-zA-Z0-9]/g, '_')}="${values[i]!.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  const pairs = names.map((n, i) => `${n.replace(/[^a-zA-Z0-9]/g, '_')}="${escapeLabelValue(values[i]!)}"`);
   if (extra) pairs.push(extra);
   return pairs.length ? `{${pairs.join(',')}}` : '';
 }
