@@ -1,0 +1,123 @@
+// The one option table: every setting of edgeserve, with one spelling on every platform. The
+// Node command line (flags, then the environment), Workers `[vars]` and the Lambda environment
+// are all read over it; `--help` and the README's configuration table are generated from it.
+// Flags use TF Serving's names where TF Serving has one, so its operators' command lines carry over.
+// Defaults that also live in code (DEFAULT_SERVING_OPTIONS, DEFAULT_REST_OPTIONS) are checked
+// against these by test/options.
+import type { OptionSpec, Platform, ValueOf } from './option-spec.ts';
+
+const ALL = ['node', 'workers', 'lambda'] as const;
+const NODE = ['node'] as const;
+const NODE_LAMBDA = ['node', 'lambda'] as const;
+const WORKERS = ['workers'] as const;
+
+export const OPTIONS = [
+  // Repository
+  { key: 'modelBasePath', flag: 'model_base_path', env: 'EDGESERVE_MODEL_BASE_PATH', type: 'string', arg: 'DIR|s3://B/P|URL', platforms: ALL,
+    defaultOn: { node: 'models', workers: { text: 'the R2 binding MODELS' }, lambda: { text: 'required' } },
+    help: 'the model repository: a folder (Node), s3://bucket/prefix, or an https:// URL with index.json; on Workers an R2 binding named MODELS wins', section: 'Repository' },
+  { key: 'modelsPrefix', env: 'MODELS_PREFIX', type: 'string', arg: 'PREFIX', platforms: WORKERS, default: '',
+    help: "the repository's folder inside the MODELS bucket", section: 'Repository' },
+  { key: 'modelConfigFile', flag: 'model_config_file', type: 'string', arg: 'FILE', platforms: NODE, default: { text: "repository's own" },
+    help: 'a model config file, JSON or TF Serving text format; wins over EDGESERVE_MODEL_CONFIG', section: 'Repository' },
+  { key: 'modelConfig', env: 'EDGESERVE_MODEL_CONFIG', type: 'string', arg: 'TEXT', platforms: ALL, default: { text: "repository's own" },
+    help: "the model config itself (JSON or text format), instead of the repository's models.config(.json)", section: 'Repository' },
+  { key: 'pollSeconds', flag: 'file_system_poll_wait_seconds', env: 'EDGESERVE_POLL_SECONDS', type: 'integer', arg: 'N', platforms: ALL, default: 30,
+    help: 'how old a listing may get before a request refreshes it; 0 lists once', section: 'Repository' },
+
+  // Storage
+  { key: 's3Endpoint', flag: 's3_endpoint', env: 'S3_ENDPOINT', type: 'string', arg: 'URL', platforms: ALL, default: { text: 'AWS' },
+    help: "an S3-compatible endpoint (MinIO, R2's S3 API), as TF Serving's S3_ENDPOINT", section: 'Storage' },
+  { key: 's3Region', flag: 's3_region', env: 'S3_REGION', type: 'string', arg: 'REGION', platforms: ALL,
+    defaultOn: { node: { text: "the SDK's (AWS_REGION)" }, lambda: { text: "the function's (AWS_REGION)" }, workers: 'us-east-1' },
+    help: "the bucket's region; on Node and Lambda the AWS SDK falls back to AWS_REGION", section: 'Storage' },
+  { key: 's3ForcePathStyle', flag: 's3_force_path_style', env: 'S3_FORCE_PATH_STYLE', type: 'boolean', platforms: ALL, default: false,
+    help: 'path-style S3 URLs (endpoint/bucket/key), for MinIO and most S3 clones', section: 'Storage' },
+  { key: 'storageTimeoutMs', flag: 'storage_timeout_ms', env: 'EDGESERVE_STORAGE_TIMEOUT_MS', type: 'integer', arg: 'N', platforms: ALL, default: 10_000,
+    help: 'a slower S3/HTTPS request counts as a storage outage', section: 'Storage' },
+  { key: 'awsAccessKeyId', env: 'AWS_ACCESS_KEY_ID', type: 'string', platforms: WORKERS, secret: true, default: { text: 'none' },
+    help: 'S3 credentials on Workers, which have no AWS credential chain (`wrangler secret put`)', section: 'Storage' },
+  { key: 'awsSecretAccessKey', env: 'AWS_SECRET_ACCESS_KEY', type: 'string', platforms: WORKERS, secret: true, default: { text: 'none' },
+    help: 'the secret key that goes with AWS_ACCESS_KEY_ID', section: 'Storage' },
+  { key: 'awsSessionToken', env: 'AWS_SESSION_TOKEN', type: 'string', platforms: WORKERS, secret: true, default: { text: 'none' },
+    help: 'for temporary credentials', section: 'Storage' },
+
+  // Models
+  { key: 'memoryBudgetBytes', flag: 'memory_budget_bytes', env: 'EDGESERVE_MEMORY_BUDGET_BYTES', type: 'integer', arg: 'N', platforms: ALL,
+    defaultOn: { node: { text: 'half the RAM' }, workers: 41_943_040, lambda: 536_870_912 },
+    help: 'model bytes loaded at once; past it the least recently used versions unload', section: 'Models' },
+  { key: 'lazy', flag: 'lazy', env: 'EDGESERVE_LAZY', type: 'boolean', platforms: NODE, default: false,
+    help: 'load each version on its first request instead of before listening', section: 'Models' },
+  { key: 'warmup', flag: 'enable_model_warmup', env: 'EDGESERVE_WARMUP', type: 'boolean', platforms: ALL, default: true,
+    help: 'replay assets.extra/warmup.json inside each load', section: 'Models' },
+  { key: 'warmupIterations', flag: 'num_request_iterations_for_warmup', env: 'EDGESERVE_WARMUP_ITERATIONS', type: 'integer', arg: 'N', platforms: ALL, default: 1,
+    help: 'replays of each warmup record', section: 'Models' },
+  { key: 'maxLoadRetries', flag: 'max_num_load_retries', env: 'EDGESERVE_MAX_LOAD_RETRIES', type: 'integer', arg: 'N', platforms: ALL, default: 5,
+    help: 'retries of a failed load', section: 'Models' },
+  { key: 'loadRetryIntervalMs', flag: 'load_retry_interval_ms', env: 'EDGESERVE_LOAD_RETRY_INTERVAL_MS', type: 'integer', arg: 'N', platforms: ALL, default: 5_000,
+    help: 'delay before the first retry, doubling after each', section: 'Models' },
+  { key: 'loadTimeoutMs', flag: 'load_timeout_ms', env: 'EDGESERVE_LOAD_TIMEOUT_MS', type: 'integer', arg: 'N', platforms: ALL, default: 120_000,
+    help: 'the longest one load (fetch, verify, session, warmup) may take; then DEADLINE_EXCEEDED and a retry', section: 'Models' },
+
+  // Batching
+  { key: 'enableBatching', flag: 'enable_batching', env: 'EDGESERVE_BATCHING', type: 'boolean', platforms: ALL, default: false,
+    help: 'dynamic batching for every model whose config sets none', section: 'Batching' },
+  { key: 'batchingParametersFile', flag: 'batching_parameters_file', type: 'string', arg: 'FILE', platforms: NODE, default: { text: 'TF Serving\'s' },
+    help: "TF Serving's BatchingParameters in text format; needs --enable_batching", section: 'Batching' },
+
+  // Runtime
+  { key: 'backend', flag: 'backend', env: 'EDGESERVE_BACKEND', type: 'enum', choices: ['ort-node', 'ort-web'], platforms: NODE_LAMBDA, default: 'ort-node',
+    help: 'native onnxruntime, or the WASM build Workers run', section: 'Runtime' },
+  { key: 'threads', flag: 'threads', env: 'EDGESERVE_THREADS', type: 'integer', arg: 'N', platforms: NODE_LAMBDA, default: { text: "runtime's" },
+    help: 'intra-op threads; 0: the runtime chooses', section: 'Runtime' },
+  { key: 'executionProviders', flag: 'execution_providers', env: 'EDGESERVE_EXECUTION_PROVIDERS', type: 'list', arg: 'LIST', platforms: NODE_LAMBDA, default: ['cpu'],
+    help: 'ort-node execution providers to try in order, e.g. webgpu,cuda,cpu; the first that starts serves', section: 'Runtime' },
+
+  // Server
+  { key: 'port', flag: 'rest_api_port', env: 'EDGESERVE_PORT', type: 'integer', arg: 'N', platforms: NODE, default: 8501,
+    help: 'the port; 0 picks a free one', section: 'Server' },
+  { key: 'host', flag: 'host', env: 'EDGESERVE_HOST', type: 'string', arg: 'ADDR', platforms: NODE, default: '127.0.0.1',
+    help: 'the bind address; 0.0.0.0 in a container', section: 'Server' },
+  { key: 'cors', flag: 'rest_api_enable_cors_support', env: 'EDGESERVE_CORS', type: 'boolean', platforms: ALL, default: false,
+    help: 'CORS headers on /v1 responses, and preflights answered', section: 'Server' },
+  { key: 'timeoutMs', flag: 'rest_api_timeout_in_ms', env: 'EDGESERVE_TIMEOUT_MS', type: 'integer', arg: 'N', platforms: ALL, default: 30_000,
+    help: 'model run deadline (504)', section: 'Server' },
+  { key: 'maxBodyBytes', flag: 'max_body_bytes', env: 'EDGESERVE_MAX_BODY_BYTES', type: 'integer', arg: 'N', platforms: ALL,
+    default: 33_554_432, defaultOn: { lambda: 6_291_456 },
+    help: "request body limit, after gunzip too (413); Lambda's payload limit is 6 MiB", section: 'Server' },
+  { key: 'routingAdmin', flag: 'enable_routing_admin', env: 'EDGESERVE_ROUTING_ADMIN', type: 'boolean', platforms: ALL, default: false,
+    help: 'serve GET /edgeserve/routing (per-arm counts; unauthenticated)', section: 'Server' },
+  { key: 'monitoringConfigFile', flag: 'monitoring_config_file', type: 'string', arg: 'FILE', platforms: NODE, default: { text: 'off' },
+    help: "TF Serving's monitoring config: prometheus_config { enable: true path: \"…\" }; wins over EDGESERVE_PROMETHEUS_PATH", section: 'Server' },
+  { key: 'prometheusPath', env: 'EDGESERVE_PROMETHEUS_PATH', type: 'string', arg: 'PATH', platforms: ALL, default: { text: 'off' },
+    help: 'serve Prometheus metrics at this path (TF Serving\'s: /monitoring/prometheus/metrics)', section: 'Server' },
+
+  // Logs
+  { key: 'logRequests', flag: 'log_requests', env: 'EDGESERVE_LOG_REQUESTS', type: 'boolean', platforms: ALL, default: true,
+    help: 'one JSON line per /v1 request (EMF on Lambda)', section: 'Logs' },
+  { key: 'logRequestBodies', flag: 'log_request_bodies', env: 'EDGESERVE_LOG_REQUEST_BODIES', type: 'rate', arg: 'RATE', platforms: ALL, default: 0,
+    help: 'share (0–1) of request records that include the body, cut at 4 KiB', section: 'Logs' },
+
+  // Workers
+  { key: 'cacheModels', env: 'EDGESERVE_CACHE_MODELS', type: 'list', arg: 'LIST', platforms: WORKERS, default: [],
+    help: 'deterministic models whose predictions may be answered from the edge cache', section: 'Workers' },
+  { key: 'warmupModels', env: 'EDGESERVE_WARMUP_MODELS', type: 'list', arg: 'LIST', platforms: WORKERS, default: { text: 'all' },
+    help: 'the models the cron warm-up loads', section: 'Workers' },
+] as const satisfies readonly OptionSpec[];
+
+export type Option = (typeof OPTIONS)[number];
+export type OptionKey = Option['key'];
+
+/** What every reader returns: each option's value, undefined where unset with no value default. */
+export type OptionValues = { readonly [O in Option as O['key']]?: ValueOf<O> };
+
+/**
+ * Variables renamed when the table unified the spelling, on the platforms that read them. Setting
+ * one is an error that names the new name, so a deployment that still sets it fails at start
+ * instead of silently reading the default (AWS, not its MinIO).
+ */
+export const RENAMED_VARIABLES: readonly { readonly env: string; readonly now: string; readonly platforms: readonly Platform[] }[] = [
+  { env: 'MODELS_URL', now: 'EDGESERVE_MODEL_BASE_PATH', platforms: WORKERS },
+  { env: 'EDGESERVE_S3_ENDPOINT', now: 'S3_ENDPOINT', platforms: ['lambda'] },
+  { env: 'EDGESERVE_S3_FORCE_PATH_STYLE', now: 'S3_FORCE_PATH_STYLE', platforms: NODE_LAMBDA },
+];
