@@ -44,7 +44,7 @@ export async function benchInProcess(repository: string, c: OverheadCase) {
     backend: await createNodeBackend('ort-node'),
     logger: silentLogger,
   });
-  const version = (await manager.servable(c.model, { kind: 'latest' })).version;
+  const version = await manager.servingVersion(c.model, { kind: 'latest' });
   const session = await ort.InferenceSession.create(await readFile(join(repository, c.model, String(version), 'model.onnx')), {
     executionProviders: ['cpu'],
   });

@@ -9,6 +9,7 @@ import { ServingMetrics } from './metrics/serving-metrics.ts';
 import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
 import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './rest/handler.ts';
 import type { InferenceBackend } from './runtime/backend.ts';
+import { Inference } from './inference/inference.ts';
 import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
 import { Manager } from './serving/manager.ts';
@@ -94,9 +95,12 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     loadTimeoutMs: options.loadTimeoutMs,
     now: options.now,
   });
+  const routing = new RoutingRegistry(logger);
+  const inference = new Inference({ manager, routing, metrics, timeoutMs: options.timeoutMs ?? DEFAULT_REST_OPTIONS.timeoutMs });
   const handle = createRestHandler({
     manager,
-    routing: new RoutingRegistry(logger),
+    inference,
+    routing,
     routingAdmin: options.routingAdmin ?? false,
     metrics,
     metricsPath: options.metricsPath,
@@ -106,7 +110,6 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     logger,
     cors: options.cors ?? DEFAULT_REST_OPTIONS.cors,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes,
-    timeoutMs: options.timeoutMs ?? DEFAULT_REST_OPTIONS.timeoutMs,
   });
   const app = new Hono();
   // TF Serving's URL grammar (case-insensitive, `name:verb` segments, raw query) is not expressible

@@ -35,7 +35,7 @@ export async function cachedPredict(
   let version: number;
   try {
     if ((await edgeserve.manager.modelConfig(call.model, background))?.routing) return next(request);
-    version = (await edgeserve.manager.servable(call.model, call.selector, background)).version;
+    version = await edgeserve.manager.servingVersion(call.model, call.selector, background);
   } catch {
     return next(request);
   }

@@ -163,13 +163,3 @@ function asVersion(value: unknown, path: string, fail: Fail): number {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) fail(path, 'must be a non-negative integer version');
   return n as number;
 }
-
-/** The versions a policy aspires to, highest first, from those present in storage. */
-export function aspiredVersions(policy: VersionPolicy, present: readonly number[]): number[] {
-  const sorted = [...present].sort((a, b) => b - a);
-  switch (policy.kind) {
-    case 'latest': return sorted.slice(0, policy.numVersions);
-    case 'all': return sorted;
-    case 'specific': return sorted.filter((v) => policy.versions.includes(v));
-  }
-}

@@ -1,28 +1,49 @@
-// Offload: a model whose config names a remote backend (the GPU container) is served by
-// forwarding the request, unchanged, over the same TF Serving REST contract. Bounded by a
-// timeout; retried once only when the connection was refused (the request never left), so a
-// request is never run twice; failures are TF-Serving-style JSON errors (502 / 504).
+// Offload: a model (or a routing arm) whose config names a remote backend (the GPU container) is
+// served by forwarding the request, unchanged, to a server speaking the same protocol. Bounded by
+// a timeout; retried once only when the connection was refused (the request never left), so a
+// request is never run twice. Failures are RemoteBackendErrors, which protocols answer 502 / 504.
 import type { RemoteBackend } from '../config/remote-backend.ts';
-import type { RestResponse } from '../rest/exchange.ts';
-import { errorBody } from '../rest/responses.ts';
+import { ServingError } from '../util/status.ts';
+
+/** The request as received, to be sent on as it is. */
+export interface ForwardRequest {
+  readonly method: string;
+  readonly pathAndQuery: string;
+  readonly body: string | undefined;
+}
+
+export interface ForwardedResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** The remote backend did not answer in time (504) or could not be reached (502). */
+export class RemoteBackendError extends ServingError {
+  constructor(
+    private readonly status: 502 | 504,
+    message: string,
+  ) {
+    super(status === 504 ? 'DEADLINE_EXCEEDED' : 'UNAVAILABLE', message);
+    this.name = 'RemoteBackendError';
+  }
+
+  override get httpStatus(): number {
+    return this.status;
+  }
+}
 
 /** Response headers worth passing back to the client. */
 const PASSED_HEADERS = ['content-type', 'x-model-version', 'server-timing', 'x-cold-start', 'x-edgeserve-arm'];
 
-export async function forward(
-  remote: RemoteBackend,
-  method: string,
-  pathAndQuery: string,
-  body: string | undefined,
-  fetchImpl: typeof fetch = fetch,
-): Promise<RestResponse> {
-  const url = remote.url.replace(/\/+$/, '') + pathAndQuery;
+export async function forward(remote: RemoteBackend, request: ForwardRequest, fetchImpl: typeof fetch = fetch): Promise<ForwardedResponse> {
+  const url = remote.url.replace(/\/+$/, '') + request.pathAndQuery;
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await fetchImpl(url, {
-        method,
-        body,
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        method: request.method,
+        body: request.body,
+        headers: request.body === undefined ? {} : { 'Content-Type': 'application/json' },
         signal: AbortSignal.timeout(remote.timeoutMs),
       });
       const headers: Record<string, string> = {};
@@ -35,14 +56,10 @@ export async function forward(
     } catch (e) {
       const error = e as Error & { cause?: { code?: string } };
       if (error.name === 'TimeoutError' || error.name === 'AbortError') {
-        return jsonError(504, `Remote backend ${remote.url} did not answer within ${remote.timeoutMs} ms`);
+        throw new RemoteBackendError(504, `Remote backend ${remote.url} did not answer within ${remote.timeoutMs} ms`);
       }
       if (error.cause?.code === 'ECONNREFUSED' && attempt < 2) continue; // never reached it: safe to retry
-      return jsonError(502, `Remote backend ${remote.url} is unreachable: ${error.cause?.code ?? error.message}`);
+      throw new RemoteBackendError(502, `Remote backend ${remote.url} is unreachable: ${error.cause?.code ?? error.message}`);
     }
   }
-}
-
-function jsonError(status: number, message: string): RestResponse {
-  return { status, headers: { 'Content-Type': 'application/json' }, body: errorBody(message) };
 }

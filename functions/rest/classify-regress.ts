@@ -2,7 +2,8 @@
 // model, then checks the signature's shape. ONNX models have no tf.Example-parsing signature, so a
 // request that passes every check TF Serving makes ends in an honest UNIMPLEMENTED (onnxruntime
 // carries string tensors as text and cannot take serialized protobufs).
-import type { Manager, RequestContext } from '../serving/manager.ts';
+import type { Manager } from '../serving/manager.ts';
+import type { ServingScope } from '../serving/serving-scope.ts';
 import { DEFAULT_SIGNATURE } from '../serving/servable.ts';
 import { decodeBase64 } from '../codec/base64.ts';
 import { documentError } from '../codec/predict-request.ts';
@@ -21,10 +22,12 @@ export async function classifyOrRegress(
   manager: Manager,
   model: string,
   selector: VersionSelector,
-  ctx?: RequestContext,
+  scope?: ServingScope,
 ): Promise<never> {
   validateExamples(doc);
-  const servable = await manager.servable(model, selector, ctx);
+  const handle = await manager.acquire(model, selector, scope);
+  const { servable } = handle;
+  handle.release(); // only the signature is read: nothing runs
   const name = signatureName || DEFAULT_SIGNATURE;
   const signature = servable.signatures.get(name);
   if (signature === undefined) throw invalidArgument(`No signature was found with the name: ${name}`);

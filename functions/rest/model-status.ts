@@ -1,14 +1,15 @@
 // GET status and metadata, printed as TF Serving prints them: protobuf's JSON printer with
 // whitespace (one-space indent), int64 fields as strings, and metadata's odd concatenated frame.
 import type { TensorSpec } from '../tensor/tensor-spec.ts';
-import type { Manager, RequestContext } from '../serving/manager.ts';
+import type { Manager } from '../serving/manager.ts';
+import type { ServingScope } from '../serving/serving-scope.ts';
 import type { Signature } from '../serving/servable.ts';
 import { tfDataTypeName } from '../tensor/dtype.ts';
 import type { VersionSelector } from '../serving/servable-request.ts';
 
-export async function modelStatusBody(manager: Manager, model: string, selector: VersionSelector, ctx?: RequestContext): Promise<string> {
+export async function modelStatusBody(manager: Manager, model: string, selector: VersionSelector, scope?: ServingScope): Promise<string> {
   // Labels are ignored by GetModelStatus: only a version narrows the answer.
-  const versions = await manager.status(model, selector.kind === 'version' ? selector.version : undefined, ctx);
+  const versions = await manager.status(model, selector.kind === 'version' ? selector.version : undefined, scope);
   const body = {
     model_version_status: versions.map((v) => ({
       version: String(v.version),
@@ -19,8 +20,10 @@ export async function modelStatusBody(manager: Manager, model: string, selector:
   return JSON.stringify(body, null, 1);
 }
 
-export async function modelMetadataBody(manager: Manager, model: string, selector: VersionSelector, ctx?: RequestContext): Promise<string> {
-  const servable = await manager.servable(model, selector, ctx);
+export async function modelMetadataBody(manager: Manager, model: string, selector: VersionSelector, scope?: ServingScope): Promise<string> {
+  const handle = await manager.acquire(model, selector, scope);
+  const { servable } = handle;
+  handle.release(); // what is read below (version, signatures) outlives the session
   const spec = { name: model, signature_name: '', version: String(servable.version) };
   const signatureDefs: Record<string, unknown> = {};
   for (const [name, signature] of servable.signatures) signatureDefs[name] = signatureDefJson(signature);

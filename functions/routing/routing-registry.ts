@@ -1,12 +1,14 @@
-// One Router per model, rebuilt when the model's config is reloaded; per-arm counts survive the
-// reload (a weight change is not a new experiment). Also the admin view of it all.
-import { silentLogger, type Logger } from '../util/log.ts';
+// One Router per model, rebuilt when the model's config is reloaded; per-arm counts survive a
+// reload (a weight change is not a new experiment), but the counts of an arm that left the config,
+// and the router of a model whose routing was removed, are dropped: nothing a caller can name
+// grows this registry beyond the configured arms. Also the admin view of it all.
 import type { ModelConfig } from '../config/model-config.ts';
+import { escapeLabelValue } from '../metrics/registry.ts';
+import { silentLogger, type Logger } from '../util/log.ts';
 import { ArmStats, Router } from './router.ts';
 
 export class RoutingRegistry {
   private readonly routers = new Map<string, Router>();
-  private readonly stats = new Map<string, Map<string, ArmStats>>();
 
   constructor(
     private readonly logger: Logger = silentLogger,
@@ -14,11 +16,14 @@ export class RoutingRegistry {
   ) {}
 
   routerFor(config: ModelConfig): Router | undefined {
-    if (config.routing === undefined) return undefined;
+    if (config.routing === undefined) {
+      this.routers.delete(config.name);
+      return undefined;
+    }
     let router = this.routers.get(config.name);
     if (router === undefined || router.config !== config.routing) {
-      let stats = this.stats.get(config.name);
-      if (stats === undefined) this.stats.set(config.name, (stats = new Map()));
+      const arms = new Set(config.routing.arms.map((a) => a.name));
+      const stats = new Map([...(router?.stats ?? [])].filter(([arm]) => arms.has(arm)));
       router = new Router(config.name, config.routing, stats, (event, fields) => this.logger.log('warn', event, fields));
       this.routers.set(config.name, router);
     }
@@ -26,15 +31,16 @@ export class RoutingRegistry {
   }
 
   /** Per-arm counters in the Prometheus page (the same numbers as the report). */
-  renderMetrics(): string {
+  renderMetrics(configs: Iterable<ModelConfig>): string {
+    const routers = this.current(configs);
+    if (routers.length === 0) return '';
     const series = (name: string, value: (s: ArmStats) => number) => {
       let out = `# TYPE ${name} counter\n`;
-      for (const [model, router] of this.routers) {
-        for (const [arm, s] of router.stats) out += `${name}{model_name="${model}",arm="${arm}"} ${value(s)}\n`;
+      for (const router of routers) {
+        for (const [arm, s] of router.stats) out += `${name}{model_name="${escapeLabelValue(router.model)}",arm="${escapeLabelValue(arm)}"} ${value(s)}\n`;
       }
       return out;
     };
-    if (this.routers.size === 0) return '';
     return (
       series(':edgeserve:router:requests', (s) => s.requests) +
       series(':edgeserve:router:errors', (s) => s.errors) +
@@ -44,12 +50,12 @@ export class RoutingRegistry {
   }
 
   /** Per model and arm: current weight, requests, errors, mean latency, shadow agreement. */
-  report(): Record<string, unknown> {
+  report(configs: Iterable<ModelConfig>): Record<string, unknown> {
     const now = this.now();
     const out: Record<string, unknown> = {};
-    for (const [model, router] of this.routers) {
+    for (const router of this.current(configs)) {
       const weights = router.weights(now);
-      out[model] = {
+      out[router.model] = {
         arms: [...router.stats].map(([name, s]) => ({
           name,
           weight: weights.get(name) ?? 0,
@@ -57,12 +63,23 @@ export class RoutingRegistry {
           errors: s.errors,
           mean_latency_us: s.requests ? Math.round(s.latencyUsTotal / s.requests) : 0,
           shadow: { compared: s.shadowCompared, agreed: s.shadowAgreed },
-          ...(router.config.fallback && name !== router.config.fallback.arm
-            ? { falling_back: s.trippedAt !== undefined }
-            : {}),
+          ...(router.config.fallback && name !== router.config.fallback.arm ? { falling_back: s.trippedAt !== undefined } : {}),
         })),
       };
     }
     return out;
+  }
+
+  /** The routers of the models that route now, brought in line with their current configs. */
+  private current(configs: Iterable<ModelConfig>): Router[] {
+    const routed: Router[] = [];
+    const names = new Set<string>();
+    for (const config of configs) {
+      names.add(config.name);
+      const router = this.routerFor(config);
+      if (router) routed.push(router);
+    }
+    for (const name of this.routers.keys()) if (!names.has(name)) this.routers.delete(name);
+    return routed;
   }
 }

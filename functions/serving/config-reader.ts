@@ -3,7 +3,7 @@
 import type { Logger } from '../util/log.ts';
 import { NOT_MODIFIED, type ModelStore, type StoredObject } from '../storage/model-store.ts';
 import { CONFIG_FILES, parseRepositoryConfig, type RepositoryConfig } from '../config/model-config.ts';
-import type { RepositorySnapshot } from './source.ts';
+import type { RepositoryListing } from './listing.ts';
 
 export class ConfigReader {
   private current: RepositoryConfig | undefined;
@@ -30,21 +30,21 @@ export class ConfigReader {
   }
 
   /**
-   * The config for this snapshot. A file whose ETag is unchanged costs nothing; a changed one is
+   * The config for this listing. A file whose ETag is unchanged costs nothing; a changed one is
    * fetched conditionally. An invalid file is logged and the last good config (or none) kept;
    * with `strict` (the first listing) it throws ConfigError instead.
    */
   async read(
-    snapshot: RepositorySnapshot,
+    listing: RepositoryListing,
     { prefetched, strict }: { prefetched?: Promise<StoredObject | undefined>; strict: boolean },
   ): Promise<RepositoryConfig | undefined> {
     if (this.explicit) return this.explicit;
-    const key = CONFIG_FILES.find((k) => snapshot.object(k) !== undefined);
+    const key = CONFIG_FILES.find((k) => listing.object(k) !== undefined);
     if (key === undefined) {
       this.current = this.etag = this.key = undefined;
       return undefined;
     }
-    const listed = snapshot.object(key)!;
+    const listed = listing.object(key)!;
     if (key === this.key && listed.etag === this.etag) return this.current;
     const early = key === CONFIG_FILES[0] ? await prefetched : undefined;
     const got = early?.etag === listed.etag ? early : await this.store.get(key, key === this.key ? this.etag : undefined);

@@ -1,6 +1,6 @@
-// TF Serving's Source: what the repository holds, read from one listing of it. A model is a
-// folder whose children include numeric version folders with a model.onnx; a version is such a
-// child (`007` is version 7); everything else is ignored.
+// One listing of the repository, indexed for the questions the Source asks: which top-level
+// folders hold version folders, and which files each version folder has. A version folder is a
+// numeric child of a model folder (`007` is version 7); everything else is ignored.
 import type { ObjectInfo } from '../storage/model-store.ts';
 
 export const MODEL_FILE = 'model.onnx';
@@ -14,8 +14,8 @@ export interface PresentVersion {
   readonly files: ReadonlyMap<string, ObjectInfo>;
 }
 
-/** A listing of the whole repository, indexed for the questions the Manager asks. */
-export class RepositorySnapshot {
+/** A listing of the whole repository. */
+export class RepositoryListing {
   private readonly byKey = new Map<string, ObjectInfo>();
 
   constructor(objects: readonly ObjectInfo[]) {

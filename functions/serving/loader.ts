@@ -1,13 +1,14 @@
 // TF Serving's Loader: a version folder → a verified, warmed, ready Servable, or a load error
 // with a TF status code. Files are fetched together (one round trip of latency, not three).
 import type { BatchingParameters } from '../config/batching-parameters.ts';
-import type { InferenceBackend } from '../runtime/backend.ts';
+import type { ModelConfig } from '../config/model-config.ts';
+import type { InferenceBackend, InferenceSession } from '../runtime/backend.ts';
+import { batchingSession } from '../runtime/batching-session.ts';
 import { ServingError } from '../util/status.ts';
 import { getBytes, StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { MANIFEST_FILE, parseManifest, verifyFile } from './integrity.ts';
-import type { ModelConfig } from '../config/model-config.ts';
 import { Servable } from './servable.ts';
-import { MODEL_FILE, type PresentVersion } from './source.ts';
+import { MODEL_FILE, type PresentVersion } from './listing.ts';
 import { parseWarmupRecords, runWarmup, WARMUP_FILE } from './warmup.ts';
 
 export interface LoaderOptions {
@@ -28,6 +29,11 @@ export interface LoadTimings {
   warmupRecords: number;
 }
 
+export interface LoadResult {
+  readonly servable: Servable;
+  readonly timings: LoadTimings;
+}
+
 export class Loader {
   constructor(
     private readonly store: ModelStore,
@@ -35,11 +41,7 @@ export class Loader {
     private readonly options: LoaderOptions = { warmup: true, warmupIterations: 1 },
   ) {}
 
-  get backendName(): string {
-    return this.backend.name;
-  }
-
-  async load(model: ModelConfig, present: PresentVersion): Promise<{ servable: Servable; timings: LoadTimings }> {
+  async load(model: ModelConfig, present: PresentVersion): Promise<LoadResult> {
     const base = `${model.basePath}/${present.folder}/`;
     const wantWarmup = this.options.warmup && present.files.has(WARMUP_FILE);
     const started = performance.now();
@@ -58,13 +60,15 @@ export class Loader {
     if (warmupBytes !== undefined) await verifyFile(manifest, WARMUP_FILE, warmupBytes, base + WARMUP_FILE);
     const fetched = performance.now();
 
-    let session;
+    let session: InferenceSession;
     try {
       session = await this.backend.createSession(modelBytes);
     } catch (e) {
       throw new ServingError('DATA_LOSS', `Failed to load ONNX model ${base}${MODEL_FILE} with ${this.backend.name}: ${errorText(e)}`);
     }
-    const servable = new Servable(model.name, present.version, session, modelBytes.byteLength, model.batching ?? this.options.batching);
+    const batching = model.batching ?? this.options.batching;
+    if (batching) session = batchingSession(session, batching);
+    const servable = new Servable(model.name, present.version, session, modelBytes.byteLength);
     const created = performance.now();
 
     let warmupRecords = 0;
@@ -74,7 +78,7 @@ export class Loader {
         warmupRecords = records.length;
         await runWarmup(servable, records, Math.max(1, this.options.warmupIterations), base + WARMUP_FILE);
       } catch (e) {
-        await servable.unload().catch(() => {});
+        await servable.release().catch(() => {});
         throw e;
       }
     }

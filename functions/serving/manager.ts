@@ -1,23 +1,27 @@
-// TF Serving's Manager, rebuilt for platforms where nothing runs between requests:
-// - one listing of the repository (plus a conditional read of its config) is the whole refresh,
-//   made lazily when the refresh interval has passed, off the request path (waitUntil);
-// - versions load on first use, once however many requests arrive cold, or in the background
-//   once their model is in use, so a new version never makes a request wait;
-// - swaps preserve availability (the old version unloads once the new one is AVAILABLE, and stays
-//   if the new one fails); a failed load is retried with backoff, or when its bytes change;
-// - a memory budget unloads the least recently used versions, which reload on demand.
+// TF Serving's Manager, rebuilt for platforms where nothing runs between requests. It resolves a
+// model and a version, label or "latest" to a ServableHandle, answers status, and orchestrates the
+// parts: the Source's listings (made lazily when the refresh interval has passed, off the request
+// path), one Harness per version, the availability-preserving policy, and the memory budget.
+// - versions load on first use, once however many requests arrive cold, or in the background once
+//   their model is in use, so a new version never makes a request wait;
+// - swaps preserve availability: the old version unloads once the new one is AVAILABLE (after its
+//   last handle is released), and stays if the new one fails;
+// - past the memory budget, idle least recently used versions unload and reload on demand.
+import type { ModelConfig, RepositoryConfig } from '../config/model-config.ts';
+import type { ServingMetrics } from '../metrics/serving-metrics.ts';
+import type { ModelStore } from '../storage/model-store.ts';
 import type { Logger } from '../util/log.ts';
 import { ServingError } from '../util/status.ts';
-import type { VersionSelector } from './servable-request.ts';
-import { StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
-import { ConfigReader } from './config-reader.ts';
-import type { ServingMetrics } from '../metrics/serving-metrics.ts';
-import { errorText, type Loader, type LoadTimings } from './loader.ts';
-import { aspiredVersions, ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from '../config/model-config.ts';
-import type { Servable } from './servable.ts';
-import { RepositorySnapshot, type PresentVersion } from './source.ts';
+import type { Harness, RetryPolicy, VersionStatus } from './harness.ts';
+import { LoadReport } from './load-report.ts';
+import { errorText, type Loader } from './loader.ts';
 import { admit } from './memory-budget.ts';
-import { VersionSlot, type VersionStatus } from './harness.ts';
+import { ModelState } from './model-state.ts';
+import { nextActions } from './policy.ts';
+import type { ServableHandle } from './servable-handle.ts';
+import type { VersionSelector } from './servable-request.ts';
+import type { ServingScope } from './serving-scope.ts';
+import { Source, type AspiredModel } from './source.ts';
 
 export type { VersionState, VersionStatus } from './harness.ts';
 
@@ -29,7 +33,7 @@ export interface ManagerOptions {
   readonly config?: RepositoryConfig;
   /** TF Serving's file_system_poll_wait_seconds, in ms: how stale a listing may get. 0: list once. */
   readonly refreshIntervalMs: number;
-  /** Model bytes that may be loaded at once; least recently used versions unload past it. */
+  /** Model bytes that may be loaded at once; idle least recently used versions unload past it. */
   readonly memoryBudgetBytes: number;
   /** TF Serving's max_num_load_retries, and the first retry's delay (doubling after each failure). */
   readonly maxLoadRetries: number;
@@ -40,74 +44,71 @@ export interface ManagerOptions {
   readonly now?: () => number;
 }
 
-/** Per request: where background work goes (a Worker's ctx.waitUntil); default: just run it. */
-export interface RequestContext {
-  waitUntil?(work: Promise<unknown>): void;
-  /** Filled in when this request waited for a version to load (a cold start), for Server-Timing. */
-  cold?: LoadTimings;
-}
-
-class ModelState {
-  readonly slots = new Map<number, VersionSlot>();
-  /** Asked for at least once (or preloaded): new versions then load in the background. */
-  active = false;
-
-  constructor(public config: ModelConfig) {}
-
-  sorted(): VersionSlot[] {
-    return [...this.slots.values()].sort((a, b) => b.version - a.version);
-  }
-}
+export const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 
 export class Manager {
   private readonly models = new Map<string, ModelState>();
-  private readonly configReader: ConfigReader;
+  private readonly source: Source;
+  private readonly report: LoadReport;
   private readonly now: () => number;
-  private checkedAt = -Infinity;
-  private listedOnce = false;
+  private readonly retry: RetryPolicy;
   private refreshing: Promise<Promise<void>[]> | undefined;
 
   constructor(private readonly options: ManagerOptions) {
-    this.configReader = new ConfigReader(options.store, options.logger, options.config);
     this.now = options.now ?? (() => Date.now());
+    const { maxLoadRetries, loadRetryIntervalMs, loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS } = options;
+    this.retry = { maxLoadRetries, loadRetryIntervalMs, loadTimeoutMs };
+    this.source = new Source(options.store, options.logger, options.config, this.now);
+    this.report = new LoadReport(options.logger, options.metrics);
   }
 
   /** Status of every version ever tracked, highest first (GetModelStatus). */
-  async status(model: string, version?: number | bigint, ctx?: RequestContext): Promise<VersionStatus[]> {
-    await this.ready(ctx);
+  async status(model: string, version?: number | bigint, scope?: ServingScope): Promise<VersionStatus[]> {
+    await this.ready(scope);
     const state = this.models.get(model);
-    if (state === undefined || state.slots.size === 0) {
-      throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
-    }
-    const slots = state.sorted().filter((s) => version === undefined || s.version === version);
-    if (slots.length === 0) throw new ServingError('NOT_FOUND', `Could not find version ${version} of model ${model}`);
-    return slots.map((s) => s.status());
+    if (state === undefined || state.harnesses.size === 0) throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
+    const found = state.sorted().filter((h) => version === undefined || h.version === version);
+    if (found.length === 0) throw new ServingError('NOT_FOUND', `Could not find version ${version} of model ${model}`);
+    return found.map((h) => h.status());
   }
 
   /** A model's current config (reloaded with the repository's), or undefined for an unknown model. */
-  async modelConfig(model: string, ctx?: RequestContext): Promise<ModelConfig | undefined> {
-    await this.ready(ctx);
+  async modelConfig(model: string, scope?: ServingScope): Promise<ModelConfig | undefined> {
+    await this.ready(scope);
     return this.models.get(model)?.config;
   }
 
-  /** The servable a request asks for, by TF Serving's rules, loading it first if it is cold. */
-  async servable(model: string, selector: VersionSelector, ctx?: RequestContext): Promise<Servable> {
-    await this.ready(ctx);
+  /** Every model's config as of the last listing. */
+  modelConfigs(): ModelConfig[] {
+    return [...this.models.values()].map((s) => s.config);
+  }
+
+  /**
+   * A handle on the servable a request asks for, by TF Serving's rules, loading it first if it is
+   * cold. The caller must release it (in a finally): until then the version cannot unload.
+   */
+  async acquire(model: string, selector: VersionSelector, scope?: ServingScope): Promise<ServableHandle> {
+    await this.ready(scope);
     const state = this.models.get(model);
     if (selector.kind === 'label') {
       const version = state?.config.versionLabels.get(selector.label);
-      if (version === undefined) {
-        throw new ServingError('INVALID_ARGUMENT', `Unrecognized servable version label: ${selector.label}`);
-      }
-      return this.specific(state!, model, version, ctx);
+      if (version === undefined) throw new ServingError('INVALID_ARGUMENT', `Unrecognized servable version label: ${selector.label}`);
+      return this.specific(state!, model, version, scope);
     }
     if (selector.kind === 'version') {
       if (state === undefined) throw notFoundSpecific(model, selector.version);
-      return this.specific(state, model, selector.version, ctx);
+      return this.specific(state, model, selector.version, scope);
     }
-    const servable = state === undefined ? undefined : await this.latest(state, ctx);
-    if (servable === undefined) throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
-    return servable;
+    const handle = state === undefined ? undefined : await this.latest(state, scope);
+    if (handle === undefined) throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
+    return handle;
+  }
+
+  /** The version that would serve such a request now (loading it if cold), without holding it. */
+  async servingVersion(model: string, selector: VersionSelector, scope?: ServingScope): Promise<number> {
+    const handle = await this.acquire(model, selector, scope);
+    handle.release();
+    return handle.servable.version;
   }
 
   /**
@@ -116,115 +117,32 @@ export class Manager {
    */
   async warmup(models?: readonly string[]): Promise<Map<string, VersionStatus[]>> {
     await Promise.all(await this.refresh());
-    const names = models ?? [...this.models.keys()];
     const out = new Map<string, VersionStatus[]>();
     await Promise.all(
-      names.map(async (name) => {
+      (models ?? [...this.models.keys()]).map(async (name) => {
         const state = this.models.get(name);
         if (state === undefined) return;
         state.active = true;
-        await Promise.all(state.sorted().filter((s) => this.loadable(s)).map((s) => this.load(state, s)));
-        out.set(name, state.sorted().map((s) => s.status()));
+        await Promise.all(state.sorted().filter((h) => h.loadable).map((h) => this.load(state, h)));
+        out.set(name, state.sorted().map((h) => h.status()));
       }),
     );
     return out;
   }
 
-  /** Unloads everything (server shutdown). */
+  /** Unloads everything (server shutdown), each version after its last handle is released. */
   async close(): Promise<void> {
     for (const state of this.models.values()) {
-      for (const slot of state.slots.values()) await slot.loading;
-      await Promise.all(state.sorted().filter((s) => s.state === 'AVAILABLE').map((s) => this.unload(state, s, 'END')));
+      for (const h of state.harnesses.values()) await h.loading;
+      await Promise.all(state.sorted().map((h) => this.unload(h, 'END')));
     }
   }
 
   /** Bytes of the versions loaded, loading or draining now (what the memory budget counts). */
   residentBytes(): number {
     let total = 0;
-    for (const state of this.models.values()) for (const s of state.slots.values()) if (s.resident) total += s.sizeBytes;
+    for (const h of this.allHarnesses()) if (h.resident) total += h.sizeBytes;
     return total;
-  }
-
-  // ---- resolution ----
-
-  /** The servable of `slot` if it is AVAILABLE, taken with the check (no await in between). */
-  private use(slot: VersionSlot): Servable | undefined {
-    if (slot.state !== 'AVAILABLE' || slot.servable === undefined) return undefined;
-    slot.lastUsed = this.now();
-    return slot.servable;
-  }
-
-  /** Makes a cold, evicted-and-draining or loading slot AVAILABLE if it can be. */
-  private async bringUp(state: ModelState, slot: VersionSlot, ctx?: RequestContext): Promise<void> {
-    if (slot.unloading) await slot.unloading; // evicted a moment ago: let it drain, then reload
-    let waited: Promise<void> | undefined;
-    if (this.loadable(slot)) waited = this.load(state, slot);
-    else if (slot.loading) waited = slot.loading; // another request's load: wait for the same one
-    if (waited === undefined) return;
-    await waited;
-    if (slot.state === 'AVAILABLE' && slot.lastLoad && ctx) {
-      ctx.cold = slot.lastLoad;
-      this.options.metrics?.coldLoads.inc([state.config.name]);
-    }
-  }
-
-  private async latest(state: ModelState, ctx?: RequestContext): Promise<Servable | undefined> {
-    state.active = true;
-    const slots = state.sorted();
-    const available = slots.find((s) => s.state === 'AVAILABLE');
-    for (const s of slots) {
-      // Serve what is loaded now; a newer aspired version loads in the background meanwhile.
-      if (available && s.version < available.version) break;
-      if (available && s !== available) {
-        if (this.loadable(s)) this.background(this.load(state, s), ctx);
-        continue;
-      }
-      if (s !== available) await this.bringUp(state, s, ctx);
-      const servable = this.use(s);
-      if (servable) return servable;
-    }
-    // Between a cold wait and now, another version may have become AVAILABLE.
-    for (const s of state.sorted()) {
-      const servable = this.use(s);
-      if (servable) return servable;
-    }
-    const unavailable = slots.find((s) => s.aspired && s.error?.code === 'UNAVAILABLE');
-    if (unavailable) throw unavailable.error;
-    return undefined;
-  }
-
-  private async specific(state: ModelState, model: string, version: number | bigint, ctx?: RequestContext): Promise<Servable> {
-    state.active = true;
-    const slot = typeof version === "number" ? state.slots.get(version) : undefined;
-    if (slot !== undefined) {
-      if (slot.state !== 'AVAILABLE') await this.bringUp(state, slot, ctx);
-      const servable = this.use(slot);
-      if (servable) return servable;
-      if (slot.error?.code === 'UNAVAILABLE') throw slot.error;
-    }
-    throw notFoundSpecific(model, version);
-  }
-
-  /** Aspired and cold; a failed load only after its backoff, and a storage outage sooner. */
-  private loadable(slot: VersionSlot): boolean {
-    if (!slot.aspired || slot.loading || slot.unloading) return false;
-    if (slot.state === 'START') return true;
-    return slot.state === 'END' && slot.error?.code === 'UNAVAILABLE' && this.now() >= slot.retryAt;
-  }
-
-  // ---- refresh ----
-
-  /** The first request waits for the first listing; later ones only start a refresh when due. */
-  private async ready(ctx?: RequestContext): Promise<void> {
-    if (!this.listedOnce) {
-      await this.refresh();
-      return;
-    }
-    const interval = this.options.refreshIntervalMs;
-    if (interval > 0 && this.now() - this.checkedAt >= interval && !this.refreshing) {
-      // The refresh, and the loads of new versions it starts, ride on the platform's waitUntil.
-      this.background(this.refresh().then((loads) => Promise.all(loads)), ctx);
-    }
   }
 
   /**
@@ -233,223 +151,148 @@ export class Manager {
    * holds up the next refresh).
    */
   refresh(): Promise<Promise<void>[]> {
-    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.source
+      .aspiredModels()
+      .then((models) => (models === undefined ? [] : this.apply(models)))
+      .finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
-  private async refreshOnce(): Promise<Promise<void>[]> {
-    const started = this.now();
-    let snapshot: RepositorySnapshot;
-    let config: RepositoryConfig | undefined;
-    try {
-      const prefetched = this.listedOnce ? undefined : this.configReader.prefetch();
-      snapshot = new RepositorySnapshot(await this.options.store.list(''));
-      config = await this.configReader.read(snapshot, { prefetched, strict: !this.listedOnce });
-    } catch (e) {
-      if (!this.listedOnce) {
-        // Nothing to serve yet: the request that is waiting gets the reason.
-        if (e instanceof StoreUnavailableError) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
-        if (e instanceof ConfigError) throw new ServingError('FAILED_PRECONDITION', e.message);
-        throw e;
+  // ---- resolution ----
+
+  private async latest(state: ModelState, scope?: ServingScope): Promise<ServableHandle | undefined> {
+    state.active = true;
+    const versions = state.sorted();
+    const available = versions.find((h) => h.state === 'AVAILABLE');
+    for (const h of versions) {
+      // Serve what is loaded now; a newer aspired version loads in the background meanwhile.
+      if (available && h.version < available.version) break;
+      if (available && h !== available) {
+        if (h.loadable) this.background(this.load(state, h), scope);
+        continue;
       }
-      // Later failures change nothing: what is loaded keeps serving until a listing succeeds.
-      this.options.logger.log('warn', 'refresh_failed', { error: errorText(e), keeping: 'current versions' });
-      this.checkedAt = started;
-      return [];
+      const handle = h === available ? h.acquire() : await this.bringUp(state, h, scope);
+      if (handle) return handle;
     }
-    const configs = new Map<string, ModelConfig>();
-    const configuredPaths = new Set((config?.models ?? []).map((m) => m.basePath));
-    for (const folder of snapshot.modelFolders()) {
-      // A folder a config entry serves under another name is not a second model.
-      if (!configuredPaths.has(folder)) configs.set(folder, defaultModelConfig(folder));
+    // Between a cold wait and now, another version may have become AVAILABLE.
+    for (const h of state.sorted()) {
+      const handle = h.acquire();
+      if (handle) return handle;
     }
-    for (const m of config?.models ?? []) configs.set(m.name, m);
+    const unavailable = versions.find((h) => h.aspired && h.error?.code === 'UNAVAILABLE');
+    if (unavailable) throw unavailable.error;
+    return undefined;
+  }
+
+  private async specific(state: ModelState, model: string, version: number | bigint, scope?: ServingScope): Promise<ServableHandle> {
+    state.active = true;
+    const h = typeof version === 'number' ? state.harnesses.get(version) : undefined;
+    if (h !== undefined) {
+      const handle = h.state === 'AVAILABLE' ? h.acquire() : await this.bringUp(state, h, scope);
+      if (handle) return handle;
+      if (h.error?.code === 'UNAVAILABLE') throw h.error;
+    }
+    throw notFoundSpecific(model, version);
+  }
+
+  /** Makes a cold, evicted-and-draining or loading version AVAILABLE if it can be, and takes a handle. */
+  private async bringUp(state: ModelState, h: Harness, scope?: ServingScope): Promise<ServableHandle | undefined> {
+    if (h.unloading) await h.unloading; // evicted a moment ago: let it drain, then reload
+    const load = h.loadable ? this.load(state, h) : h.loading; // or another request's load: the same one
+    if (load === undefined) return h.acquire();
+    const doneWaiting = h.awaitLoad(); // from here the version is in use: the budget cannot evict it
+    await load;
+    const handle = h.acquire();
+    doneWaiting();
+    if (handle && h.lastLoad && scope) {
+      scope.cold = h.lastLoad;
+      this.options.metrics?.coldLoads.inc([state.config.name]);
+    }
+    return handle;
+  }
+
+  // ---- refresh ----
+
+  /** The first request waits for the first listing; later ones only start a refresh when due. */
+  private async ready(scope?: ServingScope): Promise<void> {
+    if (!this.source.listedOnce) {
+      await this.refresh();
+      return;
+    }
+    if (!this.refreshing && this.source.due(this.options.refreshIntervalMs)) {
+      // The refresh, and the loads of new versions it starts, ride on the platform's waitUntil.
+      this.background(this.refresh().then((loads) => Promise.all(loads)), scope);
+    }
+  }
+
+  /** Brings every model's versions in line with a listing; returns the background loads it started. */
+  private apply(models: ReadonlyMap<string, AspiredModel>): Promise<void>[] {
     const loads: Promise<void>[] = [];
-    for (const [name, modelConfig] of configs) {
+    for (const [name, m] of models) {
       let state = this.models.get(name);
-      if (state === undefined) this.models.set(name, (state = new ModelState(modelConfig)));
-      state.config = modelConfig;
-      loads.push(...this.applyListing(state, snapshot.versions(modelConfig.basePath)));
+      if (state === undefined) this.models.set(name, (state = new ModelState(m.config)));
+      state.relist(m, this.retry, this.now, this.options.logger);
+      loads.push(...this.settle(state, state.active));
     }
-    for (const [name, state] of this.models) if (!configs.has(name)) this.applyListing(state, new Map());
-    this.checkedAt = started;
-    this.listedOnce = true;
+    for (const [name, state] of this.models) {
+      if (models.has(name)) continue;
+      state.vanish();
+      this.settle(state, false);
+    }
     return loads;
   }
 
-  /** Brings a model's versions in line with a listing; returns the background loads it started. */
-  private applyListing(state: ModelState, present: Map<number, PresentVersion>): Promise<void>[] {
-    const aspired = new Set(aspiredVersions(state.config.versionPolicy, [...present.keys()]));
-    const now = this.now();
-    for (const slot of state.slots.values()) {
-      slot.aspired = aspired.has(slot.version);
-      // Gone from storage (or the policy) while cold: it will not load again.
-      if (!slot.aspired && slot.state === 'START') slot.state = 'END';
-    }
-    for (const version of aspired) {
-      const listed = present.get(version)!;
-      let slot = state.slots.get(version);
-      if (slot === undefined) {
-        state.slots.set(version, (slot = new VersionSlot(version, listed)));
-        this.options.logger.log('info', 'version_discovered', { model: state.config.name, version });
-      }
-      slot.present = listed;
-      if (slot.state === 'END' && !slot.loading) {
-        const changed = slot.error !== undefined && slot.fingerprint !== slot.failedFingerprint;
-        const retryDue = slot.error !== undefined && slot.failures <= this.options.maxLoadRetries && now >= slot.retryAt;
-        // Storage answered this listing: an outage's failures may retry now.
-        if (slot.error?.code === 'UNAVAILABLE') slot.retryAt = now;
-        // Unloaded earlier and wanted again, or failed and due a retry (or re-uploaded): cold again.
-        if (slot.error === undefined || changed || retryDue) slot.state = 'START';
-        if (changed) slot.failures = 0;
-      }
-    }
-    const loads = state.active ? [...state.slots.values()].filter((s) => this.loadable(s)).map((s) => this.load(state, s)) : [];
-    this.settle(state);
+  /** Applies the policy's next actions: unloads always, loads when asked to (the model is in use). */
+  private settle(state: ModelState, startLoads: boolean): Promise<void>[] {
+    const actions = nextActions(state.sorted().map((h) => h.snapshot()));
+    const loads = startLoads ? actions.load.map((v) => this.load(state, state.harnesses.get(v)!)) : [];
+    for (const v of actions.unload) void this.unload(state.harnesses.get(v)!, 'END');
     return loads;
-  }
-
-  /**
-   * AvailabilityPreservingPolicy: a version no longer aspired unloads, lowest first, unless it is
-   * the only one loaded while an aspired one is not ready; with nothing aspired, all unload.
-   */
-  private settle(state: ModelState): void {
-    const anyAspired = [...state.slots.values()].some((s) => s.aspired);
-    const stale = state.sorted().reverse().filter((s) => !s.aspired && s.state === 'AVAILABLE');
-    for (const slot of stale) {
-      const othersLoaded = [...state.slots.values()].some((s) => s !== slot && s.state === 'AVAILABLE');
-      if (!anyAspired || othersLoaded) void this.unload(state, slot, 'END');
-    }
   }
 
   // ---- loading and unloading ----
 
-  private load(state: ModelState, slot: VersionSlot): Promise<void> {
-    slot.loading ??= this.loadOnce(state, slot).finally(() => {
-      slot.loading = undefined;
-      this.settle(state);
-    });
-    return slot.loading;
-  }
-
-  private async loadOnce(state: ModelState, slot: VersionSlot): Promise<void> {
-    const model = state.config.name;
-    const { logger } = this.options;
-    // What is being loaded, captured now: a refresh may update the slot's listing meanwhile.
-    const present = slot.present;
-    const fingerprint = slot.fingerprint;
-    slot.state = 'LOADING';
-    slot.admitted = false;
-    try {
-      await this.makeRoom(slot, model);
-      const { servable, timings } = await this.withLoadDeadline(this.options.loader.load(state.config, present), model, slot.version);
-      slot.lastLoad = timings;
-      this.recordLoad(`${state.config.basePath}/${present.folder}`, 'success', timings);
-      slot.servable = servable;
-      slot.state = 'AVAILABLE';
-      slot.error = undefined;
-      slot.failures = 0;
-      slot.failedFingerprint = undefined;
-      slot.lastUsed = this.now();
-      logger.log('info', 'version_loaded', {
-        model, version: slot.version, bytes: servable.sizeBytes, backend: this.options.loader.backendName,
-        fetch_ms: round(timings.fetchMs), session_ms: round(timings.sessionMs), warmup_ms: round(timings.warmupMs),
-      });
-    } catch (e) {
-      const error = e instanceof ServingError ? e : new ServingError('UNKNOWN', errorText(e));
-      slot.error = error;
-      slot.state = 'END';
-      slot.failures++;
-      const delay = this.options.loadRetryIntervalMs * 2 ** (slot.failures - 1);
-      // An outage is retried at least every MAX_OUTAGE_BACKOFF_MS, and at once after a good listing.
-      slot.retryAt = this.now() + (error.code === 'UNAVAILABLE' ? Math.min(delay, MAX_OUTAGE_BACKOFF_MS) : delay);
-      slot.failedFingerprint = fingerprint;
-      this.recordLoad(`${state.config.basePath}/${present.folder}`, 'fail');
-      logger.log('error', 'version_load_failed', {
-        model, version: slot.version, code: error.code, error: error.message, attempt: slot.failures,
-        retry: slot.failures <= this.options.maxLoadRetries ? 'after backoff or when the files change' : 'when the files change',
-      });
-    }
-  }
-
-  private recordLoad(modelPath: string, status: 'success' | 'fail', timings?: LoadTimings): void {
-    const m = this.options.metrics;
-    if (!m) return;
-    m.loadAttempts.inc([modelPath, status]);
-    if (!timings) return;
-    m.loadLatency.inc([modelPath], Math.round((timings.fetchMs + timings.sessionMs + timings.warmupMs) * 1000));
-    if (timings.warmupRecords > 0) {
-      m.warmupLatency.observe([modelPath, 'OK'], timings.warmupMs * 1000);
-      m.warmupRecordsRead.inc([modelPath, 'OK'], timings.warmupRecords);
-    }
-  }
-
-  /** Admits `slot` under the memory budget, evicting least recently used versions to START. */
-  private makeRoom(slot: VersionSlot, model: string): Promise<void> {
-    return admit(slot, model, this.options.memoryBudgetBytes, {
-      slots: () => [...this.models.values()].flatMap((state) => [...state.slots.values()].map((s) => ({ owner: state.config.name, slot: s }))),
-      resident: () => this.residentBytes(),
-      evict: async (owner, victim) => {
-        const state = this.models.get(owner)!;
-        this.options.logger.log('info', 'version_evicted', { model: owner, version: victim.version, bytes: victim.sizeBytes, for: `${model}/${slot.version}` });
-        await this.unload(state, victim, 'START');
-      },
+  private load(state: ModelState, h: Harness): Promise<void> {
+    return h.load({
+      admit: () =>
+        admit(h, this.options.memoryBudgetBytes, {
+          harnesses: () => this.allHarnesses(),
+          resident: () => this.residentBytes(),
+          evict: (victim, forVersion) => {
+            this.options.logger.log('info', 'version_evicted', {
+              model: victim.model, version: victim.version, bytes: victim.sizeBytes, for: `${forVersion.model}/${forVersion.version}`,
+            });
+            return this.unload(victim, 'START');
+          },
+        }),
+      load: (present) => this.options.loader.load(state.config, present),
+      loaded: (result) => this.report.loaded(h, state.config.basePath, result),
+      failed: (error, attempt, willRetry) => this.report.failed(h, state.config.basePath, error, attempt, willRetry),
+      settled: () => void this.settle(state, false),
     });
   }
 
-  /**
-   * A load that takes longer than loadTimeoutMs (a store read that never returns, a stuck session
-   * create) fails DEADLINE_EXCEEDED so that its version can be retried; if it finishes later
-   * anyway, its session is released rather than leaked.
-   */
-  private withLoadDeadline<T extends { servable: Servable }>(load: Promise<T>, model: string, version: number): Promise<T> {
-    const limit = this.options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let timedOut = false;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        reject(new ServingError('DEADLINE_EXCEEDED', `Loading version ${version} of model ${model} took longer than ${limit} ms`));
-      }, limit);
+  private unload(h: Harness, to: 'START' | 'END'): Promise<void> {
+    const wasAvailable = h.state === 'AVAILABLE';
+    const done = h.unload(to, (e) => {
+      this.options.logger.log('error', 'version_unload_failed', { model: h.model, version: h.version, error: errorText(e) });
     });
-    load.then((late) => timedOut && void late.servable.unload().catch(() => {}), () => {});
-    return Promise.race([load, deadline]).finally(() => clearTimeout(timer));
+    if (!wasAvailable) return done;
+    return done.then(() => this.options.logger.log('info', 'version_unloaded', { model: h.model, version: h.version }));
   }
 
-  /** Unloads a version after its in-flight runs; `to` is START when it may come back on demand. */
-  private unload(state: ModelState, slot: VersionSlot, to: 'START' | 'END'): Promise<void> {
-    const servable = slot.servable;
-    if (servable === undefined || slot.state !== 'AVAILABLE') return slot.unloading ?? Promise.resolve();
-    slot.state = 'UNLOADING';
-    slot.servable = undefined;
-    slot.unloading = servable
-      .unload()
-      .catch((e: unknown) => {
-        this.options.logger.log('error', 'version_unload_failed', { model: state.config.name, version: slot.version, error: errorText(e) });
-      })
-      .then(() => {
-        slot.state = slot.aspired ? to : 'END';
-        slot.unloading = undefined;
-        this.options.logger.log('info', 'version_unloaded', { model: state.config.name, version: slot.version });
-      });
-    return slot.unloading;
+  private *allHarnesses(): Iterable<Harness> {
+    for (const state of this.models.values()) yield* state.harnesses.values();
   }
 
-  private background(work: Promise<unknown>, ctx?: RequestContext): void {
+  private background(work: Promise<unknown>, scope?: ServingScope): void {
     const guarded = work.catch((e: unknown) => {
       this.options.logger.log('error', 'background_failed', { error: errorText(e) });
     });
-    ctx?.waitUntil?.(guarded);
+    scope?.waitUntil?.(guarded);
   }
 }
-
-const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
-
-/** The longest a version waits to retry after a storage outage. */
-const MAX_OUTAGE_BACKOFF_MS = 30_000;
 
 function notFoundSpecific(model: string, version: number | bigint): ServingError {
   return new ServingError('NOT_FOUND', `Servable not found for request: Specific(${model}, ${version})`);
 }
-
-const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -1,47 +1,49 @@
 // The memory budget's admission: a version may start loading once the model bytes already held
-// (loaded, admitted loads, draining versions) leave room for it. Least recently used versions are
-// evicted to make room; versions no longer aspired are left alone (one of them may be all that
-// serves its model while the new version loads); other admitted loads and drains are waited for.
+// (loaded, admitted loads, draining versions) leave room for it. Idle least-recently-used versions
+// are evicted to make room; a version in use (a handle held, or a request waiting for it) is never
+// evicted: the load waits for it to go idle, so an admitted request never loses its version.
+// Versions no longer aspired are left alone (one of them may be all that serves its model while
+// the new version loads); other admitted loads and drains are waited for.
 import { ServingError } from '../util/status.ts';
-import type { VersionSlot } from './harness.ts';
+import type { Harness } from './harness.ts';
+import { MODEL_FILE } from './listing.ts';
 
 export interface BudgetView {
-  /** Every tracked version and the model it belongs to. */
-  slots(): { owner: string; slot: VersionSlot }[];
+  /** Every tracked version. */
+  harnesses(): Iterable<Harness>;
   /** Bytes held now. */
   resident(): number;
-  evict(owner: string, victim: VersionSlot): Promise<void>;
+  evict(victim: Harness, forVersion: Harness): Promise<void>;
 }
 
-export async function admit(slot: VersionSlot, model: string, budget: number, view: BudgetView): Promise<void> {
-  const need = slot.modelFile?.size ?? 0;
+export async function admit(harness: Harness, budget: number, view: BudgetView): Promise<void> {
+  const need = harness.present.files.get(MODEL_FILE)?.size ?? 0;
   if (need > budget) {
     throw new ServingError(
       'RESOURCE_EXHAUSTED',
-      `Version ${slot.version} of model ${model} needs ${need} bytes, more than the memory budget of ${budget} bytes`,
+      `Version ${harness.version} of model ${harness.model} needs ${need} bytes, more than the memory budget of ${budget} bytes`,
     );
   }
   for (;;) {
     // Admission is decided and recorded in one synchronous step, so concurrent loads see it.
     if (view.resident() + need <= budget) {
-      slot.admitted = true;
+      harness.admitted = true;
       return;
     }
-    const victims: { owner: string; slot: VersionSlot }[] = [];
+    let victim: Harness | undefined;
     const busy: Promise<void>[] = [];
-    for (const entry of view.slots()) {
-      const s = entry.slot;
-      if (s === slot) continue;
-      if (s.state === 'AVAILABLE' && s.aspired) victims.push(entry);
-      else if (s.loading && s.admitted) busy.push(s.loading); // loads not yet admitted wait too: no cycles
-      else if (s.unloading) busy.push(s.unloading);
+    for (const h of view.harnesses()) {
+      if (h === harness) continue;
+      if (h.state === 'AVAILABLE' && h.aspired) {
+        if (h.inUse) busy.push(h.whenIdle());
+        else if (victim === undefined || h.lastUsed < victim.lastUsed) victim = h;
+      } else if (h.loading && h.admitted) busy.push(h.loading); // loads not yet admitted wait too: no cycles
+      else if (h.unloading) busy.push(h.unloading);
     }
-    victims.sort((a, b) => a.slot.lastUsed - b.slot.lastUsed);
-    const victim = victims[0];
-    if (victim) await view.evict(victim.owner, victim.slot);
-    else if (busy.length > 0) await Promise.race(busy); // another load or drain holds the memory: wait, then look again
+    if (victim) await view.evict(victim, harness);
+    else if (busy.length > 0) await Promise.race(busy); // memory held by requests, loads or drains: wait, then look again
     else {
-      slot.admitted = true; // only versions that must keep serving are left: go over budget rather than lose them
+      harness.admitted = true; // only versions that must keep serving are left: go over budget rather than lose them
       return;
     }
   }

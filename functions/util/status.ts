@@ -27,10 +27,6 @@ const HTTP_STATUS: Record<StatusCode, number> = {
   DATA_LOSS: 500,
 };
 
-export function httpStatusOf(code: StatusCode): number {
-  return HTTP_STATUS[code];
-}
-
 /** A failure with a TF status code; its message is what the client reads in `{"error": …}`. */
 export class ServingError extends Error {
   constructor(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aspiredVersions, parseRepositoryConfig } from '../../functions/config/model-config.ts';
+import { parseRepositoryConfig } from '../../functions/config/model-config.ts';
+import { aspiredVersions } from '../../functions/serving/policy.ts';
 
 const TF_CONFIG = `
 # TF Serving's own example (g3doc/serving_config.md), with an ONNX platform

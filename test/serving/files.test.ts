@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest, verifyFile } from '../../functions/serving/integrity.ts';
-import { RepositorySnapshot } from '../../functions/serving/source.ts';
+import { RepositoryListing } from '../../functions/serving/listing.ts';
 import { MAX_WARMUP_RECORDS, parseWarmupRecords } from '../../functions/serving/warmup.ts';
 
 const bytes = new TextEncoder().encode('hello');
@@ -51,7 +51,7 @@ describe('warmup.json', () => {
 });
 
 describe('repository snapshot', () => {
-  const snapshot = new RepositorySnapshot(
+  const snapshot = new RepositoryListing(
     ['a/1/model.onnx', 'a/007/model.onnx', 'a/7/model.onnx', 'a/tmp/model.onnx', 'a/2/assets.extra/warmup.json', 'b/x/model.onnx', 'models.config.json', 'c/3/README'].map(
       (key) => ({ key, etag: `"${key}"`, size: 1 }),
     ),

@@ -35,7 +35,7 @@ async function setup(options: Partial<ManagerOptions> = {}) {
     loadRetryIntervalMs: 60_000,
     ...options,
   });
-  const version = async (model = 'half_plus_two') => (await manager.servable(model, { kind: 'latest' })).version;
+  const version = (model = 'half_plus_two') => manager.servingVersion(model, { kind: 'latest' });
   const states = async (model = 'half_plus_two') => (await manager.status(model)).map((s) => `${s.version}:${s.state}:${s.errorCode}`);
   return { dir: repo.dir, manager, events, version, states };
 }
@@ -57,7 +57,14 @@ describe('Manager', () => {
     const { dir, manager } = await setup({ memoryBudgetBytes: 400 });
     for (const m of ['b', 'c']) await cp(join(dir, 'half_plus_two'), join(dir, m), { recursive: true });
     await manager.refresh();
-    const served = await Promise.all(['half_plus_two', 'b', 'c'].map((m) => manager.servable(m, { kind: 'latest' })));
+    // Each request releases its handle once served, as a predict does after its run.
+    const served = await Promise.all(
+      ['half_plus_two', 'b', 'c'].map(async (m) => {
+        const handle = await manager.acquire(m, { kind: 'latest' });
+        handle.release();
+        return handle.servable;
+      }),
+    );
     expect(served.map((s) => s.model)).toEqual(['half_plus_two', 'b', 'c']);
     expect(manager.residentBytes()).toBeLessThanOrEqual(400);
   });
@@ -112,7 +119,6 @@ describe('Manager load deadline', () => {
     const store = {
       description: real.description,
       list: (p: string) => real.list(p),
-      head: (k: string) => real.head(k),
       get: (k: string, e?: string) => (hang && k === 'two_io/1/model.onnx' ? new Promise<never>(() => {}) : real.get(k, e)),
     };
     const manager = new Manager({
@@ -125,11 +131,11 @@ describe('Manager load deadline', () => {
       loadRetryIntervalMs: 0,
       loadTimeoutMs: 200,
     });
-    await expect(manager.servable('two_io', { kind: 'latest' })).rejects.toThrow('Servable not found for request: Latest(two_io)');
+    await expect(manager.servingVersion('two_io', { kind: 'latest' })).rejects.toThrow('Servable not found for request: Latest(two_io)');
     expect((await manager.status('two_io'))[0]).toMatchObject({ state: 'END', errorCode: 'DEADLINE_EXCEEDED' });
-    expect((await manager.servable('half_plus_two', { kind: 'latest' })).version).toBe(2); // others unaffected
+    expect(await manager.servingVersion('half_plus_two', { kind: 'latest' })).toBe(2); // others unaffected
     hang = false;
     await Promise.all(await manager.refresh()); // due for a retry
-    expect((await manager.servable('two_io', { kind: 'latest' })).version).toBe(1);
+    expect(await manager.servingVersion('two_io', { kind: 'latest' })).toBe(1);
   });
 });

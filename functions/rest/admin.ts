@@ -1,0 +1,47 @@
+// The pages outside /v1/: TF Serving's Prometheus exporter, and edgeserve's routing view.
+import type { ServingMetrics } from '../metrics/serving-metrics.ts';
+import { escapeLabelValue } from '../metrics/registry.ts';
+import type { RoutingRegistry } from '../routing/routing-registry.ts';
+import type { Manager } from '../serving/manager.ts';
+import type { RestResponse } from './exchange.ts';
+import { jsonResponse, type ResponseOptions } from './responses.ts';
+
+export const ROUTING_ADMIN_PATH = '/edgeserve/routing';
+
+export interface AdminOptions extends ResponseOptions {
+  readonly manager: Manager;
+  readonly routing: RoutingRegistry;
+  readonly metrics: ServingMetrics;
+  /** TF Serving's prometheus_config.path; undefined: no metrics page (TF Serving's default). */
+  readonly metricsPath?: string;
+  /** The inference backend in use, provider included, for the metrics page. */
+  readonly backendName?: () => string;
+  /** Serve GET /edgeserve/routing (per-arm counts). */
+  readonly routingAdmin: boolean;
+}
+
+/** The admin page this request asks for, or undefined when it asks for none. */
+export function adminPage(method: string, path: string, options: AdminOptions): RestResponse | undefined {
+  if (options.metricsPath !== undefined && pathOnly(path) === options.metricsPath) return metricsPage(path, options);
+  // Off unless enabled: it names models, arms and error counts to whoever asks.
+  if (options.routingAdmin && method === 'GET' && path === ROUTING_ADMIN_PATH) {
+    return jsonResponse(200, JSON.stringify(options.routing.report(options.manager.modelConfigs()), null, 1), options);
+  }
+  return undefined;
+}
+
+/** TF Serving's exporter: any method, the exact path only (a query string is a 400). */
+function metricsPage(path: string, options: AdminOptions): RestResponse {
+  const headers = { 'Content-Type': 'text/plain' };
+  if (path !== options.metricsPath) return { status: 400, headers, body: `Unexpected path: ${path}. Should be ${options.metricsPath}` };
+  // Which runtime and execution provider serves (e.g. ort-node(webgpu)), as an info-style gauge.
+  const backend = options.backendName
+    ? `# TYPE :edgeserve:backend gauge\n:edgeserve:backend{name="${escapeLabelValue(options.backendName())}"} 1\n`
+    : '';
+  return { status: 200, headers, body: options.metrics.render(options.routing.renderMetrics(options.manager.modelConfigs()) + backend) };
+}
+
+function pathOnly(pathAndQuery: string): string {
+  const q = pathAndQuery.indexOf('?');
+  return q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+}

@@ -1,0 +1,80 @@
+// One parsed TF Serving REST call → its response: offload of a whole model, status, metadata,
+// predict, classify/regress. Each reads the body with TF Serving's checks first (ParseJson and
+// FillSignature) where the call has one.
+import type { Inference } from '../inference/inference.ts';
+import type { Manager } from '../serving/manager.ts';
+import { JsonParseError, parseJson } from '../util/json/parse.ts';
+import type { JsonObject } from '../util/json/value.ts';
+import { invalidArgument } from '../util/status.ts';
+import { documentError } from '../codec/predict-request.ts';
+import { readBodyText } from './body.ts';
+import { classifyOrRegress } from './classify-regress.ts';
+import type { RestRequest, RestResponse } from './exchange.ts';
+import { modelMetadataBody, modelStatusBody } from './model-status.ts';
+import { predict } from './predict.ts';
+import type { RestScope } from './request-log.ts';
+import { jsonResponse, type ResponseOptions } from './responses.ts';
+import type { RestCall } from './url-grammar.ts';
+
+export interface DispatchOptions extends ResponseOptions {
+  readonly manager: Manager;
+  readonly inference: Inference;
+  /** Larger bodies (after gunzip too) get 413. TF Serving has no limit; serverless platforms do. */
+  readonly maxBodyBytes: number;
+  /** Share of requests whose body goes into their record (0, the default: never). */
+  readonly requestBodySampleRate?: number;
+}
+
+export async function dispatch(call: RestCall, request: RestRequest, scope: RestScope, options: DispatchOptions): Promise<RestResponse> {
+  const { manager, inference } = options;
+  const remote = await inference.offloadOf(call.model, scope);
+  if (remote) {
+    // Offloaded: the remote server answers the whole contract; the body goes as it came (decoded).
+    const body = request.method === 'POST' ? await readBodyText(request, options.maxBodyBytes) : undefined;
+    return inference.forward(remote, { method: request.method, pathAndQuery: request.pathAndQuery, body });
+  }
+  switch (call.api) {
+    case 'status':
+      return jsonResponse(200, await modelStatusBody(manager, call.model, call.selector, scope), options);
+    case 'metadata':
+      return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, scope), options);
+    case 'predict': {
+      const { doc, signatureName, text } = await readRequestDocument(request, scope, options);
+      const predictCall = { model: call.model, selector: call.selector, doc, signatureName, pathAndQuery: request.pathAndQuery, bodyText: text };
+      const result = await predict(predictCall, inference, scope);
+      if (result.forwarded) {
+        return { ...result.forwarded, headers: { ...result.forwarded.headers, 'x-edgeserve-arm': result.arm } };
+      }
+      const headers: Record<string, string> = { 'x-model-version': String(result.version) };
+      if (result.arm !== undefined) headers['x-edgeserve-arm'] = result.arm;
+      return jsonResponse(200, result.body, options, headers);
+    }
+    case 'classify':
+    case 'regress': {
+      const { doc, signatureName } = await readRequestDocument(request, scope, options);
+      return classifyOrRegress(call.api, doc, signatureName, manager, call.model, call.selector, scope);
+    }
+  }
+}
+
+/** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
+async function readRequestDocument(request: RestRequest, scope: RestScope, options: DispatchOptions): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
+  const text = await readBodyText(request, options.maxBodyBytes);
+  scope.bytesIn = text.length;
+  const rate = options.requestBodySampleRate ?? 0;
+  if (rate > 0 && Math.random() < rate) scope.bodyText = text;
+  if (text.length === 0) throw invalidArgument('JSON Parse error: The document is empty');
+  let doc;
+  try {
+    doc = parseJson(text);
+  } catch (e) {
+    if (e instanceof JsonParseError) throw invalidArgument(`JSON Parse error: ${e.message}`);
+    throw e;
+  }
+  if (!(doc instanceof Map)) throw documentError(doc, 'Is not object');
+  const signatureName = doc.get('signature_name') ?? '';
+  if (typeof signatureName !== 'string') {
+    throw documentError(doc, "not formatted correctly. 'signature_name' key must be a string value.");
+  }
+  return { doc, signatureName, text };
+}

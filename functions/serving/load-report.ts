@@ -1,0 +1,41 @@
+// What a load leaves behind for operators: TF Serving's load metrics (load attempts and latency,
+// warmup latency and records, per model path) and one log line per outcome.
+import type { ServingMetrics } from '../metrics/serving-metrics.ts';
+import type { Logger } from '../util/log.ts';
+import type { ServingError } from '../util/status.ts';
+import type { Harness } from './harness.ts';
+import type { LoadResult } from './loader.ts';
+
+export class LoadReport {
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics: ServingMetrics | undefined,
+  ) {}
+
+  loaded(h: Harness, basePath: string, { servable, timings }: LoadResult): void {
+    const path = `${basePath}/${h.present.folder}`;
+    const m = this.metrics;
+    if (m) {
+      m.loadAttempts.inc([path, 'success']);
+      m.loadLatency.inc([path], Math.round((timings.fetchMs + timings.sessionMs + timings.warmupMs) * 1000));
+      if (timings.warmupRecords > 0) {
+        m.warmupLatency.observe([path, 'OK'], timings.warmupMs * 1000);
+        m.warmupRecordsRead.inc([path, 'OK'], timings.warmupRecords);
+      }
+    }
+    this.logger.log('info', 'version_loaded', {
+      model: h.model, version: h.version, bytes: servable.sizeBytes, backend: servable.backend,
+      fetch_ms: round(timings.fetchMs), session_ms: round(timings.sessionMs), warmup_ms: round(timings.warmupMs),
+    });
+  }
+
+  failed(h: Harness, basePath: string, error: ServingError, attempt: number, willRetry: boolean): void {
+    this.metrics?.loadAttempts.inc([`${basePath}/${h.present.folder}`, 'fail']);
+    this.logger.log('error', 'version_load_failed', {
+      model: h.model, version: h.version, code: error.code, error: error.message, attempt,
+      retry: willRetry ? 'after backoff or when the files change' : 'when the files change',
+    });
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
