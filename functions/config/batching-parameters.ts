@@ -1,6 +1,6 @@
 // TF Serving's BatchingParameters (batching/batching_session.h, session_bundle_config.proto): the
 // shape every batched model's queue takes, from models.config.json or --batching_parameters_file.
-import { asObject, type Fail } from './fields.ts';
+import { asObject, onlyFields, type Fail } from './fields.ts';
 
 export interface BatchingParameters {
   readonly maxBatchSize: number;
@@ -22,7 +22,12 @@ export const DEFAULT_BATCHING: BatchingParameters = {
 /** TF Serving's BatchingParameters with its field names (`{ value: N }` wrappers optional). */
 export function parseBatchingParameters(value: unknown, path: string, fail: Fail): BatchingParameters {
   const b = asObject(value, path, fail);
+  // TF Serving's other BatchingParameters (large-batch splitting, priority queues …) are refused
+  // rather than ignored: a setting that silently does nothing is worse than a clear error.
+  onlyFields(b, ['max_batch_size', 'batch_timeout_micros', 'max_enqueued_batches', 'num_batch_threads', 'allowed_batch_sizes', 'thread_pool_name', 'pad_variable_length_inputs'], path, fail);
   const unwrap = (v: unknown) => (typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v);
+  const pad = unwrap(b.pad_variable_length_inputs);
+  if (pad !== undefined && pad !== false && pad !== 'false') fail(`${path}.pad_variable_length_inputs`, 'is not supported: inputs of a batch must share their shape past dimension 0');
   const int = (field: string, fallback: number, min: number) => {
     const v = unwrap(b[field]) ?? fallback;
     if (!Number.isSafeInteger(v) || (v as number) < min) fail(`${path}.${field}`, `must be an integer ≥ ${min}`);

@@ -2,7 +2,7 @@
 // model_version_policy) and which labels. JSON with TF Serving's field names, or TF Serving's
 // own model_config_list text format, validated by one function.
 import { parseBatchingParameters, type BatchingParameters } from './batching-parameters.ts';
-import { asObject, type Fail } from './fields.ts';
+import { asObject, onlyFields, type Fail } from './fields.ts';
 import type { RemoteBackend } from './remote-backend.ts';
 import { parseRoutingConfig, type RoutingConfig } from './routing-config.ts';
 import { parseTextFormat, TextFormatError, textConfigToJson } from './config-text.ts';
@@ -41,6 +41,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Fields of one model's entry; logging_config and model_type are TF Serving's, accepted and unused. */
+const MODEL_FIELDS = ['name', 'base_path', 'model_platform', 'model_version_policy', 'version_labels', 'routing', 'batching_parameters', 'remote', 'logging_config', 'model_type'];
+
 export function defaultModelConfig(name: string): ModelConfig {
   return { name, basePath: name, versionPolicy: DEFAULT_POLICY, versionLabels: new Map() };
 }
@@ -75,6 +78,7 @@ function validate(doc: unknown, source: string, pathOf: (i: number) => string): 
     throw new ConfigError(source, path, problem);
   };
   const root = asObject(doc, '(document)', fail);
+  onlyFields(root, ['models'], '', fail);
   const models = root.models ?? [];
   if (!Array.isArray(models)) fail('models', 'must be an array');
   const seen = new Set<string>();
@@ -89,10 +93,15 @@ function validate(doc: unknown, source: string, pathOf: (i: number) => string): 
 
 function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
   const m = asObject(value, path, fail);
+  onlyFields(m, MODEL_FIELDS, path, fail);
   const name = m.name;
   if (typeof name !== 'string' || name === '') return fail(`${path}.name`, 'must be a non-empty string');
   const basePath = m.base_path ?? name;
   if (typeof basePath !== 'string' || basePath === '') return fail(`${path}.base_path`, 'must be a non-empty string');
+  // TF Serving refuses a platform it has no loader for; edgeserve's one platform is ONNX.
+  if (m.model_platform !== undefined && m.model_platform !== '' && m.model_platform !== 'onnx') {
+    fail(`${path}.model_platform`, `platform "${String(m.model_platform)}" is not supported: edgeserve serves ONNX models ("onnx", or leave it empty)`);
+  }
   const versionPolicy =
     m.model_version_policy === undefined ? DEFAULT_POLICY : parsePolicy(m.model_version_policy, `${path}.model_version_policy`, fail);
   const labels = new Map<string, number>();
@@ -110,6 +119,7 @@ function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
   let remote: RemoteBackend | undefined;
   if (m.remote !== undefined) {
     const r = asObject(m.remote, `${path}.remote`, fail);
+    onlyFields(r, ['url', 'timeout_ms'], `${path}.remote`, fail);
     if (typeof r.url !== 'string' || !/^https?:\/\//.test(r.url)) fail(`${path}.remote.url`, 'must be an http(s) URL');
     const timeout = r.timeout_ms ?? 30_000;
     if (!Number.isSafeInteger(timeout) || (timeout as number) < 1) fail(`${path}.remote.timeout_ms`, 'must be a positive integer');
@@ -137,11 +147,12 @@ function parsePolicy(value: unknown, path: string, fail: Fail): VersionPolicy {
   const keys = Object.keys(p);
   if (keys.length !== 1) fail(path, 'must have exactly one of "latest", "all", "specific"');
   if (p.all !== undefined) {
-    asObject(p.all, `${path}.all`, fail);
+    onlyFields(asObject(p.all, `${path}.all`, fail), [], `${path}.all`, fail);
     return { kind: 'all' };
   }
   if (p.latest !== undefined) {
     const latest = asObject(p.latest, `${path}.latest`, fail);
+    onlyFields(latest, ['num_versions'], `${path}.latest`, fail);
     const n = latest.num_versions ?? 1;
     if (!Number.isInteger(n) || (n as number) < 0) fail(`${path}.latest.num_versions`, 'must be a non-negative integer');
     // TF Serving treats num_versions 0 as 1.
@@ -149,6 +160,7 @@ function parsePolicy(value: unknown, path: string, fail: Fail): VersionPolicy {
   }
   if (p.specific !== undefined) {
     const specific = asObject(p.specific, `${path}.specific`, fail);
+    onlyFields(specific, ['versions'], `${path}.specific`, fail);
     if (!Array.isArray(specific.versions)) fail(`${path}.specific.versions`, 'must be an array of versions');
     return {
       kind: 'specific',

@@ -35,10 +35,11 @@ export interface RoutingConfig {
 }
 
 import type { RemoteBackend } from './remote-backend.ts';
-import type { Fail } from './fields.ts';
+import { onlyFields, type Fail } from './fields.ts';
 
 export function parseRoutingConfig(value: unknown, path: string, fail: Fail): RoutingConfig {
   const r = object(value, path, fail);
+  onlyFields(r, ['arms', 'sticky', 'override', 'shadow', 'fallback', 'ramp'], path, fail);
   if (!Array.isArray(r.arms) || r.arms.length === 0) fail(`${path}.arms`, 'must be a non-empty array');
   const arms = (r.arms as unknown[]).map((a, i) => parseArm(a, `${path}.arms[${i}]`, fail));
   const names = new Set(arms.map((a) => a.name));
@@ -59,12 +60,14 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
   let overrideHeader: string | undefined;
   if (r.override !== undefined) {
     const o = object(r.override, `${path}.override`, fail);
+    onlyFields(o, ['header'], `${path}.override`, fail);
     if (typeof o.header !== 'string' || !o.header) fail(`${path}.override.header`, 'must be a header name');
     overrideHeader = (o.header as string).toLowerCase();
   }
   let shadow: RoutingConfig['shadow'];
   if (r.shadow !== undefined) {
     const s = object(r.shadow, `${path}.shadow`, fail);
+    onlyFields(s, ['arm', 'sample', 'tolerance'], `${path}.shadow`, fail);
     const sample = s.sample ?? 1;
     if (typeof sample !== 'number' || sample < 0 || sample > 1) fail(`${path}.shadow.sample`, 'must be a number in [0, 1]');
     const tolerance = s.tolerance ?? 1e-5;
@@ -74,6 +77,7 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
   let fallback: RoutingConfig['fallback'];
   if (r.fallback !== undefined) {
     const f = object(r.fallback, `${path}.fallback`, fail);
+    onlyFields(f, ['arm', 'max_error_rate', 'min_requests', 'cooldown_seconds'], `${path}.fallback`, fail);
     const rate = f.max_error_rate ?? 0.5;
     if (typeof rate !== 'number' || rate < 0 || rate > 1) fail(`${path}.fallback.max_error_rate`, 'must be a number in [0, 1]');
     const min = f.min_requests ?? 20;
@@ -85,6 +89,7 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
   }
   const ramp = r.ramp === undefined ? [] : (Array.isArray(r.ramp) ? r.ramp : fail(`${path}.ramp`, 'must be an array')).map((step, i) => {
     const s = object(step, `${path}.ramp[${i}]`, fail);
+    onlyFields(s, ['at', 'weights'], `${path}.ramp[${i}]`, fail);
     const at = typeof s.at === 'string' ? Date.parse(s.at) : NaN;
     if (Number.isNaN(at)) fail(`${path}.ramp[${i}].at`, 'must be an ISO 8601 time');
     const weights = new Map<string, number>();
@@ -99,6 +104,7 @@ export function parseRoutingConfig(value: unknown, path: string, fail: Fail): Ro
 
 function parseArm(value: unknown, path: string, fail: Fail): Arm {
   const a = object(value, path, fail);
+  onlyFields(a, ['name', 'version', 'label', 'url', 'timeout_ms', 'weight'], path, fail);
   if (typeof a.name !== 'string' || !a.name) fail(`${path}.name`, 'must be a non-empty string');
   const weightOf = () => weight(a.weight ?? 0, `${path}.weight`, fail);
   if (a.url !== undefined) {

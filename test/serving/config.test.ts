@@ -16,7 +16,7 @@ model_config_list {
   config {
     name: "resnet"
     base_path: "s3://bucket/resnet"
-    model_platform: "tensorflow"
+    model_platform: "onnx"
     model_version_policy: { latest: { num_versions: 2 } }
   }
   config {
@@ -68,5 +68,26 @@ describe('model config', () => {
     expect(aspiredVersions({ kind: 'all' }, [1, 3, 2])).toEqual([3, 2, 1]);
     expect(aspiredVersions({ kind: 'specific', versions: [1, 7] }, [1, 3, 2])).toEqual([1]);
     expect(aspiredVersions({ kind: 'specific', versions: [] }, [1, 3])).toEqual([]);
+  });
+
+  it('refuses unknown fields in every part of a JSON config, naming the path', () => {
+    const bad = (model: object) => () => parseRepositoryConfig(JSON.stringify({ models: [{ name: 'm', ...model }] }), 'models.config.json');
+    expect(bad({ version_lables: { a: 1 } })).toThrow('models.config.json: models[0].version_lables: unknown field');
+    expect(bad({ model_version_polcy: {} })).toThrow('models[0].model_version_polcy: unknown field');
+    expect(bad({ model_version_policy: { latest: { num_version: 2 } } })).toThrow('models[0].model_version_policy.latest.num_version: unknown field');
+    expect(bad({ batching_parameters: { bogus_field: 1 } })).toThrow('models[0].batching_parameters.bogus_field: unknown field');
+    expect(bad({ remote: { url: 'http://x', timeout: 5 } })).toThrow('models[0].remote.timeout: unknown field');
+    expect(bad({ routing: { arms: [{ name: 'a', version: 1, wieght: 1 }] } })).toThrow('models[0].routing.arms[0].wieght: unknown field');
+    expect(() => parseRepositoryConfig('{"modles": []}', 'models.config.json')).toThrow('models.config.json: modles: unknown field');
+  });
+
+  it('refuses a platform other than onnx, in both formats', () => {
+    expect(() => parseRepositoryConfig('{"models": [{"name": "m", "model_platform": "tensorflow"}]}', 'c.json')).toThrow(
+      'c.json: models[0].model_platform: platform "tensorflow" is not supported: edgeserve serves ONNX models',
+    );
+    expect(() => parseRepositoryConfig("model_config_list { config { name: 'm' model_platform: 'tensorflow' } }", 'models.config')).toThrow(
+      'models.config: model_config_list.config[0].model_platform: platform "tensorflow" is not supported',
+    );
+    expect(parseRepositoryConfig("model_config_list { config { name: 'm' model_platform: '' } }", 'models.config').models).toHaveLength(1);
   });
 });
