@@ -1,10 +1,10 @@
-// What a load leaves behind for operators: TF Serving's load metrics (load attempts and latency,
-// warmup latency and records, per model path) and one log line per outcome.
+// What loads and unloads leave behind for operators: TF Serving's load metrics (load attempts and
+// latency, warmup latency and records, per model path) and one log line per outcome.
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import type { Logger } from '../util/log.ts';
 import type { ServingError } from '../util/status.ts';
 import type { Harness } from './harness.ts';
-import type { LoadResult } from './loader.ts';
+import { errorText, type LoadResult } from './loader.ts';
 
 export class LoadReport {
   constructor(
@@ -35,6 +35,18 @@ export class LoadReport {
       model: h.model, version: h.version, code: error.code, error: error.message, attempt,
       retry: willRetry ? 'after backoff or when the files change' : 'when the files change',
     });
+  }
+
+  evicted(victim: Harness, forVersion: Harness): void {
+    this.logger.log('info', 'version_evicted', { model: victim.model, version: victim.version, bytes: victim.sizeBytes, for: `${forVersion.model}/${forVersion.version}` });
+  }
+
+  unloaded(h: Harness): void {
+    this.logger.log('info', 'version_unloaded', { model: h.model, version: h.version });
+  }
+
+  unloadFailed(h: Harness, error: unknown): void {
+    this.logger.log('error', 'version_unload_failed', { model: h.model, version: h.version, error: errorText(error) });
   }
 }
 

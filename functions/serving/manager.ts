@@ -40,6 +40,8 @@ export interface ManagerOptions {
   readonly loadRetryIntervalMs: number;
   /** The longest one load (fetch, verify, session, warmup) may take. Default 120 s. */
   readonly loadTimeoutMs?: number;
+  /** TF Serving's --allow_version_labels_for_unavailable_models: labels may name versions not yet AVAILABLE. */
+  readonly allowVersionLabelsForUnavailableModels?: boolean;
   readonly metrics?: ServingMetrics;
   readonly now?: () => number;
 }
@@ -91,7 +93,7 @@ export class Manager {
     await this.ready(scope);
     const state = this.models.get(model);
     if (selector.kind === 'label') {
-      const version = state?.config.versionLabels.get(selector.label);
+      const version = state?.labelled(selector.label);
       if (version === undefined) throw new ServingError('INVALID_ARGUMENT', `Unrecognized servable version label: ${selector.label}`);
       return this.specific(state!, model, version, scope);
     }
@@ -158,7 +160,6 @@ export class Manager {
     return this.refreshing;
   }
 
-  // ---- resolution ----
 
   private async latest(state: ModelState, scope?: ServingScope): Promise<ServableHandle | undefined> {
     state.active = true;
@@ -211,7 +212,6 @@ export class Manager {
     return handle;
   }
 
-  // ---- refresh ----
 
   /** The first request waits for the first listing; later ones only start a refresh when due. */
   private async ready(scope?: ServingScope): Promise<void> {
@@ -230,8 +230,8 @@ export class Manager {
     const loads: Promise<void>[] = [];
     for (const [name, m] of models) {
       let state = this.models.get(name);
-      if (state === undefined) this.models.set(name, (state = new ModelState(m.config)));
-      state.relist(m, this.retry, this.now, this.options.logger);
+      if (state === undefined) this.models.set(name, (state = new ModelState(m.config, this.options.logger, this.options.allowVersionLabelsForUnavailableModels)));
+      state.relist(m, this.retry, this.now);
       loads.push(...this.settle(state, state.active));
     }
     for (const [name, state] of this.models) {
@@ -250,7 +250,6 @@ export class Manager {
     return loads;
   }
 
-  // ---- loading and unloading ----
 
   private load(state: ModelState, h: Harness): Promise<void> {
     return h.load({
@@ -259,26 +258,27 @@ export class Manager {
           harnesses: () => this.allHarnesses(),
           resident: () => this.residentBytes(),
           evict: (victim, forVersion) => {
-            this.options.logger.log('info', 'version_evicted', {
-              model: victim.model, version: victim.version, bytes: victim.sizeBytes, for: `${forVersion.model}/${forVersion.version}`,
-            });
+            this.report.evicted(victim, forVersion);
             return this.unload(victim, 'START');
           },
         }),
       load: (present) => this.options.loader.load(state.config, present),
-      loaded: (result) => this.report.loaded(h, state.config.basePath, result),
-      failed: (error, attempt, willRetry) => this.report.failed(h, state.config.basePath, error, attempt, willRetry),
+      loaded: (result) => {
+        this.report.loaded(h, state.config.basePath, result);
+        state.applyLabels(); // a label waiting for this version moves now
+      },
+      failed: (error, attempt, willRetry) => {
+        this.report.failed(h, state.config.basePath, error, attempt, willRetry);
+        state.applyLabels(); // a label waiting for this version is refused
+      },
       settled: () => void this.settle(state, false),
     });
   }
 
   private unload(h: Harness, to: 'START' | 'END'): Promise<void> {
     const wasAvailable = h.state === 'AVAILABLE';
-    const done = h.unload(to, (e) => {
-      this.options.logger.log('error', 'version_unload_failed', { model: h.model, version: h.version, error: errorText(e) });
-    });
-    if (!wasAvailable) return done;
-    return done.then(() => this.options.logger.log('info', 'version_unloaded', { model: h.model, version: h.version }));
+    const done = h.unload(to, (e) => this.report.unloadFailed(h, e));
+    return wasAvailable ? done.then(() => this.report.unloaded(h)) : done;
   }
 
   private *allHarnesses(): Iterable<Harness> {
