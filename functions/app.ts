@@ -50,6 +50,8 @@ export interface EdgeserveOptions {
   readonly memoryBudgetBytes?: number;
   readonly maxLoadRetries?: number;
   readonly loadRetryIntervalMs?: number;
+  /** TF Serving's --allow_version_labels_for_unavailable_models. */
+  readonly allowVersionLabelsForUnavailableModels?: boolean;
   /** The longest one load (fetch, verify, session, warmup) may take before it fails DEADLINE_EXCEEDED. */
   readonly loadTimeoutMs?: number;
   readonly warmup?: boolean;
@@ -93,6 +95,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     maxLoadRetries: options.maxLoadRetries ?? d.maxLoadRetries,
     loadRetryIntervalMs: options.loadRetryIntervalMs ?? d.loadRetryIntervalMs,
     loadTimeoutMs: options.loadTimeoutMs,
+    allowVersionLabelsForUnavailableModels: options.allowVersionLabelsForUnavailableModels,
     now: options.now,
   });
   const routing = new RoutingRegistry(logger);
