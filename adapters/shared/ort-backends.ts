@@ -4,6 +4,7 @@ import { createOrtBackend } from '../../functions/runtime/ort.ts';
 import type { InferenceBackend } from '../../functions/runtime/backend.ts';
 import { providerChain } from '../../functions/runtime/provider-chain.ts';
 import { silentLogger, type Logger } from '../../functions/util/log.ts';
+import type { OptionValues } from '../../functions/options/option-table.ts';
 
 export type BackendName = 'ort-node' | 'ort-web';
 export const BACKEND_NAMES: readonly BackendName[] = ['ort-node', 'ort-web'];
@@ -32,4 +33,13 @@ export async function createNodeBackend(name: BackendName, options: NodeBackendO
   ort.env.wasm.numThreads = options.threads ?? 1;
   ort.env.wasm.proxy = false;
   return createOrtBackend(ort, 'ort-web(wasm)', { executionProviders: ['wasm'] });
+}
+
+/** The runtime options of the option table (--backend, --threads, --execution_providers) → a backend. */
+export function backendFromOptions(values: OptionValues, logger: Logger): Promise<InferenceBackend> {
+  return createNodeBackend(values.backend ?? 'ort-node', {
+    threads: values.threads || undefined, // 0: the runtime's own choice
+    providers: values.executionProviders?.length ? values.executionProviders : undefined,
+    logger,
+  });
 }

@@ -1,15 +1,30 @@
-// `--model_base_path` → a ModelStore: a folder, `s3://bucket/prefix`, or `http(s)://…`.
+// `--model_base_path` → a ModelStore on Node and Lambda: a folder, `s3://bucket/prefix`, or
+// `http(s)://…`. (Workers have no filesystem and no AWS SDK: their store is built in
+// adapters/workers/options.ts.)
 import { HttpStore } from '../../functions/storage/http.ts';
 import type { ModelStore } from '../../functions/storage/model-store.ts';
-import { FileSystemStore } from '../storage/fs.ts';
 import { parseS3Url } from '../../functions/storage/model-store.ts';
+import type { OptionValues } from '../../functions/options/option-table.ts';
+import { FileSystemStore } from '../storage/fs.ts';
 import { S3Store } from '../storage/s3.ts';
 
 export interface StoreOptions {
-  /** An S3-compatible endpoint (MinIO, R2's S3 API); the SDK's own AWS_ENDPOINT_URL works too. */
+  /** An S3-compatible endpoint (MinIO, R2's S3 API); unset, the SDK's own AWS_ENDPOINT_URL still applies. */
   readonly s3Endpoint?: string;
+  /** Unset: the SDK's region chain (AWS_REGION, the profile …). */
+  readonly s3Region?: string;
   readonly s3ForcePathStyle?: boolean;
   readonly timeoutMs?: number;
+}
+
+/** The storage options of the option table. */
+export function storeOptionsFrom(values: OptionValues): StoreOptions {
+  return {
+    s3Endpoint: values.s3Endpoint,
+    s3Region: values.s3Region,
+    s3ForcePathStyle: values.s3ForcePathStyle,
+    timeoutMs: values.storageTimeoutMs,
+  };
 }
 
 export function storeFromUrl(location: string, options: StoreOptions = {}): ModelStore {
@@ -21,6 +36,7 @@ export function storeFromUrl(location: string, options: StoreOptions = {}): Mode
       timeoutMs: options.timeoutMs,
       client: {
         ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
+        ...(options.s3Region ? { region: options.s3Region } : {}),
         ...(options.s3ForcePathStyle ? { forcePathStyle: true } : {}),
       },
     });

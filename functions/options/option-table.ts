@@ -16,7 +16,7 @@ export const OPTIONS = [
   { key: 'modelBasePath', flag: 'model_base_path', env: 'EDGESERVE_MODEL_BASE_PATH', type: 'string', arg: 'DIR|s3://B/P|URL', platforms: ALL,
     defaultOn: { node: 'models', workers: { text: 'the R2 binding MODELS' }, lambda: { text: 'required' } },
     help: 'the model repository: a folder (Node), s3://bucket/prefix, or an https:// URL with index.json; on Workers an R2 binding named MODELS wins', section: 'Repository' },
-  { key: 'modelsPrefix', env: 'MODELS_PREFIX', type: 'string', arg: 'PREFIX', platforms: WORKERS, default: '',
+  { key: 'modelsPrefix', env: 'MODELS_PREFIX', type: 'string', arg: 'PREFIX', platforms: WORKERS, default: { text: 'the bucket root' },
     help: "the repository's folder inside the MODELS bucket", section: 'Repository' },
   { key: 'modelConfigFile', flag: 'model_config_file', type: 'string', arg: 'FILE', platforms: NODE, default: { text: "repository's own" },
     help: 'a model config file, JSON or TF Serving text format; wins over EDGESERVE_MODEL_CONFIG', section: 'Repository' },
@@ -99,7 +99,7 @@ export const OPTIONS = [
     help: 'share (0–1) of request records that include the body, cut at 4 KiB', section: 'Logs' },
 
   // Workers
-  { key: 'cacheModels', env: 'EDGESERVE_CACHE_MODELS', type: 'list', arg: 'LIST', platforms: WORKERS, default: [],
+  { key: 'cacheModels', env: 'EDGESERVE_CACHE_MODELS', type: 'list', arg: 'LIST', platforms: WORKERS, default: { text: 'none' },
     help: 'deterministic models whose predictions may be answered from the edge cache', section: 'Workers' },
   { key: 'warmupModels', env: 'EDGESERVE_WARMUP_MODELS', type: 'list', arg: 'LIST', platforms: WORKERS, default: { text: 'all' },
     help: 'the models the cron warm-up loads', section: 'Workers' },
