@@ -13,7 +13,8 @@ import { Inference } from './inference/inference.ts';
 import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
 import { Manager } from './serving/manager.ts';
-import type { RepositoryConfig } from './config/model-config.ts';
+import { ModelStores, type StoreOpener } from './serving/model-stores.ts';
+import type { ExplicitConfig } from './serving/source.ts';
 import type { VersionStatus } from './serving/harness.ts';
 import type { ModelStore } from './storage/model-store.ts';
 
@@ -33,8 +34,14 @@ export interface EdgeserveOptions {
   readonly store: ModelStore;
   readonly backend: InferenceBackend;
   readonly logger?: Logger;
-  /** A model config given up front; otherwise models.config(.json) in the repository is used. */
-  readonly config?: RepositoryConfig;
+  /**
+   * A model config given up front (TF Serving's --model_config_file), fixed or read again on every
+   * refresh: exactly its models are served. Otherwise every model folder of the repository is, with
+   * models.config(.json) in the repository adding or overriding entries.
+   */
+  readonly config?: ExplicitConfig;
+  /** Opens the store of a model whose config gives an absolute base_path (`/models/x`, `s3://…`). */
+  readonly openStore?: StoreOpener;
   readonly cors?: boolean;
   /** Serve GET /edgeserve/routing with per-arm counts (off by default: it is unauthenticated). */
   readonly routingAdmin?: boolean;
@@ -78,7 +85,8 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const d = DEFAULT_SERVING_OPTIONS;
   const metrics = new ServingMetrics();
   // Every storage request is counted (requests by operation and outcome, bytes read).
-  const store = meteredStore(options.store, metrics);
+  const open = options.openStore;
+  const store = new ModelStores(meteredStore(options.store, metrics), open && ((location) => meteredStore(open(location), metrics)));
   const loader = new Loader(store, options.backend, {
     warmup: options.warmup ?? d.warmup,
     warmupIterations: options.warmupIterations ?? d.warmupIterations,

@@ -14,8 +14,13 @@ export type VersionPolicy =
 
 export interface ModelConfig {
   readonly name: string;
-  /** Folder of the model's versions, relative to the repository root. */
+  /** Folder of the model's versions, relative to the repository root ('' when `location` is set). */
   readonly basePath: string;
+  /**
+   * An absolute base_path (`/models/x`, `s3://bucket/models/x`, `https://…`): the model's own
+   * folder, read from there rather than from the repository.
+   */
+  readonly location?: string;
   readonly versionPolicy: VersionPolicy;
   readonly versionLabels: ReadonlyMap<string, number>;
   /** Canary/A-B routing for requests that pin no version or label (JSON config only). */
@@ -126,20 +131,25 @@ function parseModel(value: unknown, path: string, fail: Fail): ModelConfig {
     remote = { url: r.url as string, timeoutMs: timeout as number };
   }
   return {
-    name, basePath: repositoryPath(basePath), versionPolicy, versionLabels: labels,
+    name, ...modelPlace(basePath), versionPolicy, versionLabels: labels,
     ...(routing ? { routing } : {}), ...(batching ? { batching } : {}), ...(remote ? { remote } : {}),
   };
 }
 
 /**
- * edgeserve reads every model from the one repository it serves: a relative base_path is a folder
- * in it; an absolute one (`/models/x`, `s3://bucket/models/x`, as TF Serving configs carry) is
- * taken by its last folder name.
+ * Where a model's versions are: a relative base_path is a folder of the repository; an absolute one
+ * (a path, or a URL such as `s3://bucket/models/x`, as TF Serving configs carry) is the model's own
+ * folder, wherever it is.
  */
-function repositoryPath(basePath: string): string {
+function modelPlace(basePath: string): { basePath: string; location?: string } {
   const trimmed = basePath.replace(/\/+$/, '');
-  if (trimmed.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  return trimmed.replace(/^\.\//, '');
+  if (trimmed.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return { basePath: '', location: trimmed };
+  return { basePath: trimmed.replace(/^\.\//, '') };
+}
+
+/** Where a version's files are, for logs and TF Serving's model_path metric labels. */
+export function versionPath(model: ModelConfig, folder: string): string {
+  return model.location !== undefined ? `${model.location}/${folder}` : `${model.basePath}/${folder}`;
 }
 
 function parsePolicy(value: unknown, path: string, fail: Fail): VersionPolicy {

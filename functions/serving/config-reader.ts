@@ -1,5 +1,5 @@
-// Where the model config comes from: given up front (a file or an environment variable read by
-// the adapter), or a file at the repository root, re-read only when its ETag changes.
+// The repository's own config file (models.config.json or models.config at its root), re-read
+// only when its ETag changes. A config given up front is the Source's business, not this file's.
 import type { Logger } from '../util/log.ts';
 import { NOT_MODIFIED, type ModelStore, type StoredObject } from '../storage/model-store.ts';
 import { CONFIG_FILES, parseRepositoryConfig, type RepositoryConfig } from '../config/model-config.ts';
@@ -13,8 +13,6 @@ export class ConfigReader {
   constructor(
     private readonly store: ModelStore,
     private readonly logger: Logger,
-    /** A config given up front wins over any file in the repository. */
-    private readonly explicit?: RepositoryConfig,
   ) {}
 
   /**
@@ -22,7 +20,6 @@ export class ConfigReader {
    * alongside the first listing saves a round trip on the cold path (a 404 costs one request).
    */
   prefetch(): Promise<StoredObject | undefined> | undefined {
-    if (this.explicit) return undefined;
     return this.store.get(CONFIG_FILES[0]).then(
       (got) => (got === NOT_MODIFIED ? undefined : got),
       () => undefined, // the listing reports outages; the read is retried after it
@@ -38,7 +35,6 @@ export class ConfigReader {
     listing: RepositoryListing,
     { prefetched, strict }: { prefetched?: Promise<StoredObject | undefined>; strict: boolean },
   ): Promise<RepositoryConfig | undefined> {
-    if (this.explicit) return this.explicit;
     const key = CONFIG_FILES.find((k) => listing.object(k) !== undefined);
     if (key === undefined) {
       this.current = this.etag = this.key = undefined;

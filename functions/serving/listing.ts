@@ -36,12 +36,23 @@ export class RepositoryListing {
     return [...found];
   }
 
+  /** Version folders at the top level: the listing is of one model's folder, not of a repository. */
+  hasTopLevelVersions(): boolean {
+    for (const key of this.byKey.keys()) if (VERSION_FOLDER.test(key.slice(0, key.indexOf('/')))) return true;
+    return false;
+  }
+
+  /** Nothing at all was listed. */
+  get empty(): boolean {
+    return this.byKey.size === 0;
+  }
+
   /**
    * Version number → its folder, under `basePath`. When two folders parse to one number (`7`,
    * `007`), the last in sorted order wins, as in TF Serving.
    */
   versions(basePath: string): Map<number, PresentVersion> {
-    const prefix = `${basePath}/`;
+    const prefix = basePath === '' ? '' : `${basePath}/`; // '': the listing is of one model's own folder
     const folders = new Map<string, Map<string, ObjectInfo>>();
     for (const [key, info] of this.byKey) {
       if (!key.startsWith(prefix)) continue;

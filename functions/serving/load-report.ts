@@ -1,5 +1,6 @@
 // What loads and unloads leave behind for operators: TF Serving's load metrics (load attempts and
 // latency, warmup latency and records, per model path) and one log line per outcome.
+import { versionPath, type ModelConfig } from '../config/model-config.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import type { Logger } from '../util/log.ts';
 import type { ServingError } from '../util/status.ts';
@@ -12,8 +13,8 @@ export class LoadReport {
     private readonly metrics: ServingMetrics | undefined,
   ) {}
 
-  loaded(h: Harness, basePath: string, { servable, timings }: LoadResult): void {
-    const path = `${basePath}/${h.present.folder}`;
+  loaded(h: Harness, model: ModelConfig, { servable, timings }: LoadResult): void {
+    const path = versionPath(model, h.present.folder);
     const m = this.metrics;
     if (m) {
       m.loadAttempts.inc([path, 'success']);
@@ -29,8 +30,8 @@ export class LoadReport {
     });
   }
 
-  failed(h: Harness, basePath: string, error: ServingError, attempt: number, willRetry: boolean): void {
-    this.metrics?.loadAttempts.inc([`${basePath}/${h.present.folder}`, 'fail']);
+  failed(h: Harness, model: ModelConfig, error: ServingError, attempt: number, willRetry: boolean): void {
+    this.metrics?.loadAttempts.inc([versionPath(model, h.present.folder), 'fail']);
     this.logger.log('error', 'version_load_failed', {
       model: h.model, version: h.version, code: error.code, error: error.message, attempt,
       retry: willRetry ? 'after backoff or when the files change' : 'when the files change',

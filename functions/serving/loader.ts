@@ -1,12 +1,13 @@
 // TF Serving's Loader: a version folder → a verified, warmed, ready Servable, or a load error
 // with a TF status code. Files are fetched together (one round trip of latency, not three).
 import type { BatchingParameters } from '../config/batching-parameters.ts';
-import type { ModelConfig } from '../config/model-config.ts';
+import { versionPath, type ModelConfig } from '../config/model-config.ts';
 import type { InferenceBackend, InferenceSession } from '../runtime/backend.ts';
 import { batchingSession } from '../runtime/batching-session.ts';
 import { ServingError } from '../util/status.ts';
 import { getBytes, StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { MANIFEST_FILE, parseManifest, verifyFile } from './integrity.ts';
+import { ModelStores } from './model-stores.ts';
 import { Servable } from './servable.ts';
 import { MODEL_FILE, type PresentVersion } from './listing.ts';
 import { parseWarmupRecords, runWarmup, WARMUP_FILE } from './warmup.ts';
@@ -35,36 +36,42 @@ export interface LoadResult {
 }
 
 export class Loader {
+  private readonly stores: ModelStores;
+
   constructor(
-    private readonly store: ModelStore,
+    store: ModelStore | ModelStores,
     private readonly backend: InferenceBackend,
     private readonly options: LoaderOptions = { warmup: true, warmupIterations: 1 },
-  ) {}
+  ) {
+    this.stores = store instanceof ModelStores ? store : new ModelStores(store);
+  }
 
   async load(model: ModelConfig, present: PresentVersion): Promise<LoadResult> {
-    const base = `${model.basePath}/${present.folder}/`;
+    const store = this.stores.of(model);
+    const base = model.location === undefined ? `${model.basePath}/${present.folder}/` : `${present.folder}/`;
+    const shown = `${versionPath(model, present.folder)}/`; // what errors call it
     const wantWarmup = this.options.warmup && present.files.has(WARMUP_FILE);
     const started = performance.now();
     const [modelBytes, manifestBytes, warmupBytes] = await Promise.all([
-      this.read(base + MODEL_FILE),
-      present.files.has(MANIFEST_FILE) ? this.read(base + MANIFEST_FILE) : undefined,
-      wantWarmup ? this.read(base + WARMUP_FILE) : undefined,
+      this.read(store, base + MODEL_FILE),
+      present.files.has(MANIFEST_FILE) ? this.read(store, base + MANIFEST_FILE) : undefined,
+      wantWarmup ? this.read(store, base + WARMUP_FILE) : undefined,
     ]);
-    if (modelBytes === undefined) throw new ServingError('NOT_FOUND', `No ${MODEL_FILE} found at ${base}${MODEL_FILE}`);
+    if (modelBytes === undefined) throw new ServingError('NOT_FOUND', `No ${MODEL_FILE} found at ${shown}${MODEL_FILE}`);
     if (present.files.has(MANIFEST_FILE) && manifestBytes === undefined) {
       // Listed but gone: loading unverified bytes is what the manifest exists to prevent.
-      throw new ServingError('DATA_LOSS', `${base}${MANIFEST_FILE} was listed but could not be read`);
+      throw new ServingError('DATA_LOSS', `${shown}${MANIFEST_FILE} was listed but could not be read`);
     }
-    const manifest = manifestBytes === undefined ? undefined : parseManifest(manifestBytes, base + MANIFEST_FILE);
-    await verifyFile(manifest, MODEL_FILE, modelBytes, base + MODEL_FILE);
-    if (warmupBytes !== undefined) await verifyFile(manifest, WARMUP_FILE, warmupBytes, base + WARMUP_FILE);
+    const manifest = manifestBytes === undefined ? undefined : parseManifest(manifestBytes, shown + MANIFEST_FILE);
+    await verifyFile(manifest, MODEL_FILE, modelBytes, shown + MODEL_FILE);
+    if (warmupBytes !== undefined) await verifyFile(manifest, WARMUP_FILE, warmupBytes, shown + WARMUP_FILE);
     const fetched = performance.now();
 
     let session: InferenceSession;
     try {
       session = await this.backend.createSession(modelBytes);
     } catch (e) {
-      throw new ServingError('DATA_LOSS', `Failed to load ONNX model ${base}${MODEL_FILE} with ${this.backend.name}: ${errorText(e)}`);
+      throw new ServingError('DATA_LOSS', `Failed to load ONNX model ${shown}${MODEL_FILE} with ${this.backend.name}: ${errorText(e)}`);
     }
     const batching = model.batching ?? this.options.batching;
     if (batching) session = batchingSession(session, batching);
@@ -74,9 +81,9 @@ export class Loader {
     let warmupRecords = 0;
     if (warmupBytes !== undefined) {
       try {
-        const records = parseWarmupRecords(new TextDecoder().decode(warmupBytes), base + WARMUP_FILE);
+        const records = parseWarmupRecords(new TextDecoder().decode(warmupBytes), shown + WARMUP_FILE);
         warmupRecords = records.length;
-        await runWarmup(servable, records, Math.max(1, this.options.warmupIterations), base + WARMUP_FILE);
+        await runWarmup(servable, records, Math.max(1, this.options.warmupIterations), shown + WARMUP_FILE);
       } catch (e) {
         await servable.release().catch(() => {});
         throw e;
@@ -88,9 +95,9 @@ export class Loader {
     };
   }
 
-  private async read(key: string): Promise<Uint8Array | undefined> {
+  private async read(store: ModelStore, key: string): Promise<Uint8Array | undefined> {
     try {
-      return await getBytes(this.store, key);
+      return await getBytes(store, key);
     } catch (e) {
       if (e instanceof StoreUnavailableError) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
       throw e;

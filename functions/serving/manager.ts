@@ -7,7 +7,7 @@
 // - swaps preserve availability: the old version unloads once the new one is AVAILABLE (after its
 //   last handle is released), and stays if the new one fails;
 // - past the memory budget, idle least recently used versions unload and reload on demand.
-import type { ModelConfig, RepositoryConfig } from '../config/model-config.ts';
+import type { ModelConfig } from '../config/model-config.ts';
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import type { ModelStore } from '../storage/model-store.ts';
 import type { Logger } from '../util/log.ts';
@@ -21,16 +21,18 @@ import { nextActions } from './policy.ts';
 import type { ServableHandle } from './servable-handle.ts';
 import type { VersionSelector } from './servable-request.ts';
 import type { ServingScope } from './serving-scope.ts';
-import { Source, type AspiredModel } from './source.ts';
+import { ModelStores } from './model-stores.ts';
+import { Source, type AspiredModel, type ExplicitConfig } from './source.ts';
 
 export type { VersionState, VersionStatus } from './harness.ts';
 
 export interface ManagerOptions {
-  readonly store: ModelStore;
+  /** The repository (and, for models with their own base_path, the stores they are read from). */
+  readonly store: ModelStore | ModelStores;
   readonly loader: Loader;
   readonly logger: Logger;
-  /** A config given up front (file, environment); otherwise the repository's own config file. */
-  readonly config?: RepositoryConfig;
+  /** A config given up front (file, environment): exactly its models are served. */
+  readonly config?: ExplicitConfig;
   /** TF Serving's file_system_poll_wait_seconds, in ms: how stale a listing may get. 0: list once. */
   readonly refreshIntervalMs: number;
   /** Model bytes that may be loaded at once; idle least recently used versions unload past it. */
@@ -60,7 +62,8 @@ export class Manager {
     this.now = options.now ?? (() => Date.now());
     const { maxLoadRetries, loadRetryIntervalMs, loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS } = options;
     this.retry = { maxLoadRetries, loadRetryIntervalMs, loadTimeoutMs };
-    this.source = new Source(options.store, options.logger, options.config, this.now);
+    const stores = options.store instanceof ModelStores ? options.store : new ModelStores(options.store);
+    this.source = new Source(stores, options.logger, options.config, this.now);
     this.report = new LoadReport(options.logger, options.metrics);
   }
 
@@ -231,6 +234,7 @@ export class Manager {
     for (const [name, m] of models) {
       let state = this.models.get(name);
       if (state === undefined) this.models.set(name, (state = new ModelState(m.config, this.options.logger, this.options.allowVersionLabelsForUnavailableModels)));
+      if (m.stale) continue; // its own place could not be listed: it keeps what it has
       state.relist(m, this.retry, this.now);
       loads.push(...this.settle(state, state.active));
     }
@@ -264,11 +268,11 @@ export class Manager {
         }),
       load: (present) => this.options.loader.load(state.config, present),
       loaded: (result) => {
-        this.report.loaded(h, state.config.basePath, result);
+        this.report.loaded(h, state.config, result);
         state.applyLabels(); // a label waiting for this version moves now
       },
       failed: (error, attempt, willRetry) => {
-        this.report.failed(h, state.config.basePath, error, attempt, willRetry);
+        this.report.failed(h, state.config, error, attempt, willRetry);
         state.applyLabels(); // a label waiting for this version is refused
       },
       settled: () => void this.settle(state, false),

@@ -1,37 +1,47 @@
 // TF Serving's Source: one listing of the repository (plus the config, re-read only when its
-// ETag changes) becomes every model's present and aspired versions. The Manager applies them.
-// The first listing must succeed (there is nothing to serve without it); later failures are
-// logged and change nothing, so what is loaded keeps serving through a storage outage.
+// ETag changes, or the config given up front) becomes every model's present and aspired versions.
+// A config given up front (--model_config_file, EDGESERVE_MODEL_CONFIG) serves exactly its models,
+// as TF Serving does; without one, every top-level folder with versions is a model, and the
+// repository's own models.config(.json) adds or overrides entries. A model with an absolute
+// base_path is listed in its own place. The first listing must succeed (there is nothing to serve
+// without it); later failures are logged and change nothing, so what is loaded keeps serving.
 import { ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from '../config/model-config.ts';
+import { StoreUnavailableError } from '../storage/model-store.ts';
 import type { Logger } from '../util/log.ts';
 import { ServingError } from '../util/status.ts';
-import { StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { ConfigReader } from './config-reader.ts';
 import { RepositoryListing, type PresentVersion } from './listing.ts';
 import { errorText } from './loader.ts';
+import type { ModelStores } from './model-stores.ts';
 import { aspiredVersions } from './policy.ts';
+import { SourceWarnings } from './source-warnings.ts';
 
-/** What the Source says of one model after a listing. */
+/** What the Source says of one model after a listing; `stale`: its own place could not be listed now. */
 export interface AspiredModel {
   readonly config: ModelConfig;
   readonly present: ReadonlyMap<number, PresentVersion>;
   readonly aspired: ReadonlySet<number>;
+  readonly stale?: boolean;
 }
+
+/** The config given up front: fixed, or read again on every refresh (a config file that is polled). */
+export type ExplicitConfig = RepositoryConfig | (() => RepositoryConfig | Promise<RepositoryConfig>);
 
 export class Source {
   private readonly configReader: ConfigReader;
+  private readonly warnings: SourceWarnings;
   /** When the last listing was made (successful or not), and whether one ever succeeded. */
   private checkedAt = -Infinity;
   private listed = false;
 
   constructor(
-    private readonly store: ModelStore,
+    private readonly stores: ModelStores,
     private readonly logger: Logger,
-    /** A config given up front (file, environment); otherwise the repository's own file. */
-    config: RepositoryConfig | undefined,
+    private readonly explicit: ExplicitConfig | undefined,
     private readonly now: () => number,
   ) {
-    this.configReader = new ConfigReader(store, logger, config);
+    this.configReader = new ConfigReader(stores.repository, logger);
+    this.warnings = new SourceWarnings(logger);
   }
 
   get listedOnce(): boolean {
@@ -43,30 +53,42 @@ export class Source {
     return intervalMs > 0 && this.now() - this.checkedAt >= intervalMs;
   }
 
-  /**
-   * Every model of the repository with its aspired versions: the top-level folders that hold
-   * versions (default policy), with the config's entries added or overriding. undefined: a later
-   * listing failed and nothing should change.
-   */
+  /** Every model with its aspired versions; undefined: a later listing failed and nothing should change. */
   async aspiredModels(): Promise<Map<string, AspiredModel> | undefined> {
     const started = this.now();
-    let listing: RepositoryListing;
-    let config: RepositoryConfig | undefined;
+    let configs: Map<string, ModelConfig>;
+    let listing: RepositoryListing | undefined;
     try {
-      const prefetched = this.listed ? undefined : this.configReader.prefetch();
-      listing = new RepositoryListing(await this.store.list(''));
-      config = await this.configReader.read(listing, { prefetched, strict: !this.listed });
+      const explicit = typeof this.explicit === 'function' ? await this.explicit() : this.explicit;
+      // Only a config whose every model has its own place can do without the repository's listing.
+      const needsRepository = explicit === undefined || explicit.models.some((m) => m.location === undefined);
+      const prefetched = this.listed || explicit ? undefined : this.configReader.prefetch();
+      listing = needsRepository ? new RepositoryListing(await this.stores.repository.list('')) : undefined;
+      configs = explicit ? new Map(explicit.models.map((m) => [m.name, m])) : await this.repositoryModels(listing!, prefetched);
+      if (!this.listed) this.warnings.mode(explicit !== undefined, configs.size);
     } catch (e) {
-      if (!this.listed) {
-        // Nothing to serve yet: the request that is waiting gets the reason.
-        if (e instanceof StoreUnavailableError) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
-        if (e instanceof ConfigError) throw new ServingError('FAILED_PRECONDITION', e.message);
-        throw e;
-      }
+      if (!this.listed) throw startupError(e);
       this.logger.log('warn', 'refresh_failed', { error: errorText(e), keeping: 'current versions' });
       this.checkedAt = started;
       return undefined;
     }
+    const models = new Map<string, AspiredModel>();
+    await Promise.all(
+      [...configs.values()].map(async (config) => {
+        const present = config.location === undefined ? listing!.versions(config.basePath) : await this.listOwnPlace(config);
+        if (present === undefined) return void models.set(config.name, { config, present: new Map(), aspired: new Set(), stale: true });
+        models.set(config.name, { config, present, aspired: new Set(aspiredVersions(config.versionPolicy, [...present.keys()])) });
+      }),
+    );
+    this.warnings.check(listing, models);
+    this.checkedAt = started;
+    this.listed = true;
+    return models;
+  }
+
+  /** Top-level folders with versions (the default policy), with the repository config's entries added or overriding. */
+  private async repositoryModels(listing: RepositoryListing, prefetched: ReturnType<ConfigReader['prefetch']>): Promise<Map<string, ModelConfig>> {
+    const config = await this.configReader.read(listing, { prefetched, strict: !this.listed });
     const configs = new Map<string, ModelConfig>();
     const configuredPaths = new Set((config?.models ?? []).map((m) => m.basePath));
     for (const folder of listing.modelFolders()) {
@@ -74,13 +96,23 @@ export class Source {
       if (!configuredPaths.has(folder)) configs.set(folder, defaultModelConfig(folder));
     }
     for (const m of config?.models ?? []) configs.set(m.name, m);
-    const models = new Map<string, AspiredModel>();
-    for (const [name, modelConfig] of configs) {
-      const present = listing.versions(modelConfig.basePath);
-      models.set(name, { config: modelConfig, present, aspired: new Set(aspiredVersions(modelConfig.versionPolicy, [...present.keys()])) });
-    }
-    this.checkedAt = started;
-    this.listed = true;
-    return models;
+    return configs;
   }
+
+  /** A model's own folder; undefined when it cannot be listed now (logged; the model keeps what it has). */
+  private async listOwnPlace(config: ModelConfig): Promise<Map<number, PresentVersion> | undefined> {
+    try {
+      return new RepositoryListing(await this.stores.of(config).list('')).versions('');
+    } catch (e) {
+      this.logger.log('warn', 'model_listing_failed', { model: config.name, base_path: config.location, error: errorText(e) });
+      return undefined;
+    }
+  }
+}
+
+/** Nothing to serve yet: the request that is waiting gets the reason. */
+function startupError(e: unknown): unknown {
+  if (e instanceof StoreUnavailableError) return new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
+  if (e instanceof ConfigError) return new ServingError('FAILED_PRECONDITION', e.message);
+  return e;
 }

@@ -29,10 +29,11 @@ model_config_list {
 describe('model config', () => {
   it('reads TF Serving text format: policies, labels, absolute and URL base paths', () => {
     const { models } = parseRepositoryConfig(TF_CONFIG, 'models.config');
-    expect(models.map((m) => [m.name, m.basePath, m.versionPolicy])).toEqual([
-      ['half_plus_two', 'half_plus_two', { kind: 'specific', versions: [42, 43] }],
-      ['resnet', 'resnet', { kind: 'latest', numVersions: 2 }],
-      ['ranker', 'ranker', { kind: 'all' }],
+    // An absolute base_path is the model's own place (TF Serving's meaning), a relative one a repository folder.
+    expect(models.map((m) => [m.name, m.basePath, m.location, m.versionPolicy])).toEqual([
+      ['half_plus_two', '', '/models/half_plus_two', { kind: 'specific', versions: [42, 43] }],
+      ['resnet', '', 's3://bucket/resnet', { kind: 'latest', numVersions: 2 }],
+      ['ranker', 'ranker', undefined, { kind: 'all' }],
     ]);
     expect([...models[0]!.versionLabels]).toEqual([['stable', 42], ['canary', 43]]);
   });
