@@ -2,6 +2,8 @@
 
 export interface RequestRecord {
   readonly time: string;
+  /** x-request-id or the traceparent trace id when the caller sent one, else generated; also in the response. */
+  readonly request_id: string;
   readonly method: string;
   readonly path: string;
   readonly model: string;

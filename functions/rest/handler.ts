@@ -38,6 +38,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
     if (admin) return admin;
     if (!isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
+    const requestId = requestIdOf(request);
     const scope: RestScope = {
       header: (name) => request.header(name),
       waitUntil: request.waitUntil && ((work) => request.waitUntil!(work)),
@@ -66,17 +67,30 @@ export function createRestHandler(options: RestOptions): RestHandler {
         response = jsonResponse(499, errorBody(e.message), options);
       } else {
         status = 'INTERNAL';
-        options.logger.log('error', 'internal_error', { method, path, error: e instanceof Error ? e.stack : String(e) });
+        options.logger.log('error', 'internal_error', { request_id: requestId, method, path, error: e instanceof Error ? e.stack : String(e) });
         response = jsonResponse(500, errorBody('Internal error'), options);
       }
     }
     metrics.requestCount.inc([model, status]);
+    response.headers['x-request-id'] = requestId;
     const totalMs = performance.now() - started;
     if (scope.cold !== undefined || scope.runMs !== undefined) {
       response.headers['Server-Timing'] = serverTiming(scope, totalMs);
       if (scope.cold !== undefined) response.headers['x-cold-start'] = '1';
     }
-    options.requestSink?.(requestRecord(scope, { method, path, model, api, status, response, totalMs }));
+    options.requestSink?.(requestRecord(scope, { requestId, method, path, model, api, status, response, totalMs }));
     return response;
   };
+}
+
+/**
+ * The id a request is known by in logs and in its response: the caller's `x-request-id` (if it is
+ * a short printable token), else the trace id of a W3C `traceparent`, else a new UUID.
+ */
+function requestIdOf(request: RestRequest): string {
+  const given = request.header('x-request-id');
+  if (given !== null && /^[\x21-\x7e]{1,128}$/.test(given)) return given;
+  const trace = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(request.header('traceparent') ?? '')?.[1];
+  if (trace !== undefined && trace !== '0'.repeat(32)) return trace;
+  return crypto.randomUUID();
 }

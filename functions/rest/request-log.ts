@@ -13,6 +13,7 @@ export interface RestScope extends RequestScope {
 }
 
 export interface Outcome {
+  readonly requestId: string;
   readonly method: string;
   readonly path: string;
   readonly model: string;
@@ -26,6 +27,7 @@ export function requestRecord(scope: RestScope, r: Outcome): RequestRecord {
   const ms = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 1000) / 1000);
   return {
     time: new Date().toISOString(),
+    request_id: r.requestId,
     method: r.method,
     path: r.path,
     model: r.model,
