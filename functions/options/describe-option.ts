@@ -17,12 +17,18 @@ export function flagUsage(option: OptionSpec): string | undefined {
   return `--${option.flag} ${arg}`;
 }
 
-/** The default on each of these platforms, folded to one text when they agree ("30"), else "node: …; Workers: …". */
+/**
+ * The default on these platforms as one text: "30" when they agree, "33554432 (Lambda: 6291456)"
+ * when only some have their own, else "Node: …; Workers: …".
+ */
 export function defaultsText(option: OptionSpec, platforms: readonly Platform[] = option.platforms): string {
   const shown = PLATFORMS.filter((p) => platforms.includes(p));
   const texts = shown.map((p) => formatDefault(defaultOf(option, p)));
   if (texts.every((t) => t === texts[0])) return texts[0] ?? 'none';
-  return shown.map((p, i) => `${PLATFORM_NAMES[p]}: ${texts[i]}`).join('; ');
+  const common = option.default === undefined ? undefined : formatDefault(option.default);
+  const own = shown.map((p, i) => `${PLATFORM_NAMES[p]}: ${texts[i]}`).filter((_, i) => texts[i] !== common);
+  if (common !== undefined && texts.includes(common)) return `${common} (${own.join('; ')})`;
+  return own.join('; ');
 }
 
 export const PLATFORM_NAMES: Readonly<Record<Platform, string>> = { node: 'Node', workers: 'Workers', lambda: 'Lambda' };
