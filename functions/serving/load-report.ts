@@ -38,6 +38,17 @@ export class LoadReport {
     });
   }
 
+  /** A load still running after a second is said so, then every five: a big model is not a hang. */
+  watch<T>(h: Harness, load: Promise<T>): Promise<T> {
+    const started = Date.now();
+    const say = () => this.logger.log('info', 'version_loading', { model: h.model, version: h.version, elapsed_s: Math.round((Date.now() - started) / 1000) });
+    let timer = setTimeout(function tick() {
+      say();
+      timer = setTimeout(tick, 5_000);
+    }, 1_000);
+    return load.finally(() => clearTimeout(timer));
+  }
+
   evicted(victim: Harness, forVersion: Harness): void {
     this.logger.log('info', 'version_evicted', { model: victim.model, version: victim.version, bytes: victim.sizeBytes, for: `${forVersion.model}/${forVersion.version}` });
   }

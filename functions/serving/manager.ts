@@ -266,7 +266,7 @@ export class Manager {
             return this.unload(victim, 'START');
           },
         }),
-      load: (present) => this.options.loader.load(state.config, present),
+      load: (present) => this.report.watch(h, this.options.loader.load(state.config, present)),
       loaded: (result) => {
         this.report.loaded(h, state.config, result);
         state.applyLabels(); // a label waiting for this version moves now

@@ -78,3 +78,18 @@ describe('version labels', () => {
     expect(await t.label('stable')).toBe(2);
   });
 });
+
+describe('load progress', () => {
+  it('a load still running after a second is logged as loading', async () => {
+    const t = setup({});
+    writeFakeRepository(t.store, { m: { 1: {} } });
+    t.backend.hangNextCreate();
+    const warm = t.manager.warmup();
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(t.logged('version_loading')).toEqual([{ model: 'm', version: 1, elapsed_s: 1 }]);
+    t.backend.resume();
+    await warm;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.logged('version_loaded')).toHaveLength(1);
+  });
+});
