@@ -18,8 +18,8 @@ beforeAll(async () => {
   await buildLambda();
   Object.assign(process.env, {
     EDGESERVE_MODEL_BASE_PATH: 's3://models/repo',
-    EDGESERVE_S3_ENDPOINT: s3.endpoint,
-    EDGESERVE_S3_FORCE_PATH_STYLE: '1',
+    S3_ENDPOINT: s3.endpoint,
+    S3_FORCE_PATH_STYLE: '1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_REGION: 'us-east-1',

@@ -45,8 +45,8 @@ describe.runIf(available)('the bundle under aws-lambda-ric', () => {
         AWS_ACCESS_KEY_ID: 'S3RVER',
         AWS_SECRET_ACCESS_KEY: 'S3RVER',
         EDGESERVE_MODEL_BASE_PATH: 's3://models/repo',
-        EDGESERVE_S3_ENDPOINT: s3.endpoint,
-        EDGESERVE_S3_FORCE_PATH_STYLE: '1',
+        S3_ENDPOINT: s3.endpoint,
+        S3_FORCE_PATH_STYLE: '1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });

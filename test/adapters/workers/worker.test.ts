@@ -100,7 +100,7 @@ describe('Worker with models in an S3 bucket elsewhere', () => {
     const s3 = await startS3();
     await s3.upload(await exampleRepository(), 'repo');
     const fresh = await startWorker(
-      { MODELS_URL: 's3://models/repo', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: '1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+      { EDGESERVE_MODEL_BASE_PATH: 's3://models/repo', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: '1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
       { upload: false, bindR2: false },
     );
     try {
