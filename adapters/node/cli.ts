@@ -36,10 +36,11 @@ export async function main(argv: readonly string[], env: EnvRecord): Promise<num
 /** Resolves once a signal has stopped the server: 0, or 1 when it could not start. */
 async function serve(values: OptionValues): Promise<number> {
   let server;
+  let description;
   try {
     const options = await nodeServerOptions(values, consoleLogger);
+    description = options.store.description;
     server = await startNodeServer(options);
-    consoleLogger.log('info', 'server_listening', { url: server.url, models: options.store.description, backend: values.backend });
   } catch (e) {
     console.error(`edgeserve: ${e instanceof Error ? e.message : String(e)}`);
     return e instanceof OptionError ? 2 : 1;
@@ -54,6 +55,9 @@ async function serve(values: OptionValues): Promise<number> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Only once the handlers are in place: a supervisor that signals as soon as it reads this
+    // line gets a graceful stop, not the default signal death.
+    consoleLogger.log('info', 'server_listening', { url: running.url, models: description, backend: values.backend });
   });
 }
 
