@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { servingOptions } from '../../functions/app-options.ts';
 import { DEFAULT_BATCHING } from '../../functions/config/batching-parameters.ts';
+import type { RepositoryConfig } from '../../functions/config/model-config.ts';
 import { readEnvOptions } from '../../functions/options/read-options.ts';
 
 describe('servingOptions', () => {
@@ -22,7 +23,7 @@ describe('servingOptions', () => {
       metricsPath: '/metrics', requestBodySampleRate: 0.25, warmup: false, warmupIterations: 2, maxLoadRetries: 1,
       loadRetryIntervalMs: 10, loadTimeoutMs: 500, batching: DEFAULT_BATCHING,
     });
-    expect(options.config?.models.map((m) => m.name)).toEqual(['m']);
+    expect((options.config as RepositoryConfig | undefined)?.models.map((m) => m.name)).toEqual(['m']);
   });
 
   it('leaves batching, the config and metrics off by default', () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BATCHING } from '../../../functions/config/batching-parameters.ts';
+import type { RepositoryConfig } from '../../../functions/config/model-config.ts';
 import { optionsFor } from '../../../functions/options/read-options.ts';
 import { silentLogger } from '../../../functions/util/log.ts';
 import { parseCommandLine, type Command } from '../../../adapters/node/command-line.ts';
@@ -170,7 +171,7 @@ describe('nodeServerOptions: the files named by flags', () => {
       { EDGESERVE_MODEL_CONFIG: 'not read: the file wins', EDGESERVE_PROMETHEUS_PATH: '/not-read' },
     );
     const options = await nodeServerOptions(values, silentLogger);
-    expect(options.config?.models.map((m) => m.name)).toEqual(['half_plus_two']);
+    expect((options.config as RepositoryConfig | undefined)?.models.map((m) => m.name)).toEqual(['half_plus_two']);
     expect(options.metricsPath).toBe('/monitoring/prometheus/metrics');
     expect(options.batching).toEqual({ ...DEFAULT_BATCHING, maxBatchSize: 8, batchTimeoutMicros: 500 });
     expect(options).toMatchObject({ loadTimeoutMs: 7000, port: 8501, host: '127.0.0.1', preload: true });
