@@ -54,7 +54,7 @@ const runs = [
 const results: { label: string; rps: number; p50: number; p99: number }[] = [];
 try {
   for (const run of runs) {
-    const server = await benchServer(['adapters/node/cli.ts', '--model_base_path', dir, '--rest_api_port', '0', '--log_requests=false', ...run.args]);
+    const server = await benchServer(['adapters/node/main.ts', '--model_base_path', dir, '--rest_api_port', '0', '--log_requests=false', ...run.args]);
     try {
       await loadServer(server.url, '/v1/models/mlp:predict', body, 64, 2);
       results.push({ label: run.label, ...(await loadServer(server.url, '/v1/models/mlp:predict', body, 64, seconds)) });

@@ -51,7 +51,7 @@ export async function loadServer(url: string, path: string, body: string, connec
 
 export async function benchHttp(repository: string, rounds = 3, seconds = 3) {
   // Request logging is measured on its own (the observability row); here both servers answer only.
-  const edgeserve = await benchServer(['adapters/node/cli.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false']);
+  const edgeserve = await benchServer(['adapters/node/main.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false']);
   const bare = await benchServer([join('bench', 'bare-server.ts'), join(repository, 'mnist/1/model.onnx')]);
   const body = pythonStyleRows(mnistSamples(1).images);
   try {
@@ -88,7 +88,7 @@ export async function benchBatching(repository: string, rounds = 3, seconds = 3)
   const dir = await mkdtemp(join(tmpdir(), 'edgeserve-batching-'));
   const params = join(dir, 'batching.config');
   await writeFile(params, 'max_batch_size { value: 32 }\nbatch_timeout_micros { value: 1000 }\nmax_enqueued_batches { value: 1000 }\nnum_batch_threads { value: 2 }\n');
-  const common = ['adapters/node/cli.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false'];
+  const common = ['adapters/node/main.ts', '--model_base_path', repository, '--rest_api_port', '0', '--log_requests=false'];
   const batched = await benchServer([...common, '--enable_batching', '--batching_parameters_file', params]);
   const plain = await benchServer(common);
   const body = pythonStyleRows(mnistSamples(1).images);

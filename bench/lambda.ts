@@ -26,7 +26,7 @@ export async function benchLambda(repository: string) {
   const s3 = await startRemoteS3(repository);
   const env = {
     ...process.env,
-    EDGESERVE_MODEL_BASE_PATH: 's3://models/repo', EDGESERVE_S3_ENDPOINT: s3.endpoint, EDGESERVE_S3_FORCE_PATH_STYLE: '1',
+    EDGESERVE_MODEL_BASE_PATH: 's3://models/repo', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: '1',
     AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1',
     EDGESERVE_LOG_REQUESTS: '0', // logging is measured in its own row; the Node baseline does not log either
   };

@@ -156,8 +156,10 @@ describe('routing', () => {
       expect(b.body).toBe(a.body);
       expect(b.headers['x-edgeserve-arm']).toBe('stable');
     }
-    await new Promise((r) => setTimeout(r, 50));
-    const canary = (await shadowed.report()).half_plus_two!.arms.find((a) => a.name === 'canary')!;
+    // Shadows run after their responses: wait (bounded) for the twentieth, on a loaded machine too.
+    const canaryArm = async () => (await shadowed.report()).half_plus_two!.arms.find((a) => a.name === 'canary')!;
+    for (let waited = 0; (await canaryArm()).shadow.compared < 20 && waited < 2_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    const canary = await canaryArm();
     expect(canary.shadow).toEqual({ compared: 20, agreed: 20 }); // both versions compute 0.5x + 2
     expect(canary.requests).toBe(0); // shadows are not served requests
   });
