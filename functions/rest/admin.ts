@@ -1,4 +1,6 @@
-// The pages outside /v1/: TF Serving's Prometheus exporter, and edgeserve's routing view.
+// The pages outside /v1/: TF Serving's Prometheus exporter, edgeserve's routing view, and the
+// probes a container platform asks (TF Serving's status API answers 200 whatever the state, so a
+// probe of it cannot tell a server that is still loading from one that serves).
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { escapeLabelValue } from '../metrics/registry.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
@@ -7,6 +9,10 @@ import type { RestResponse } from './exchange.ts';
 import { jsonResponse, type ResponseOptions } from './responses.ts';
 
 export const ROUTING_ADMIN_PATH = '/edgeserve/routing';
+/** 200 once every model serves (see serving/readiness.ts), else 503; the body lists the states. */
+export const READY_PATH = '/edgeserve/ready';
+/** 200 while the process answers at all: liveness, which is not readiness. */
+export const LIVE_PATH = '/edgeserve/live';
 
 export interface AdminOptions extends ResponseOptions {
   readonly manager: Manager;
@@ -23,6 +29,11 @@ export interface AdminOptions extends ResponseOptions {
 /** The admin page this request asks for, or undefined when it asks for none. */
 export function adminPage(method: string, path: string, options: AdminOptions): RestResponse | undefined {
   if (options.metricsPath !== undefined && pathOnly(path) === options.metricsPath) return metricsPage(path, options);
+  if (method === 'GET' && path === LIVE_PATH) return jsonResponse(200, '{"live": true}', options);
+  if (method === 'GET' && path === READY_PATH) {
+    const r = options.manager.readiness();
+    return jsonResponse(r.ready ? 200 : 503, JSON.stringify(r, null, 1), options);
+  }
   // Off unless enabled: it names models, arms and error counts to whoever asks.
   if (options.routingAdmin && method === 'GET' && path === ROUTING_ADMIN_PATH) {
     return jsonResponse(200, JSON.stringify(options.routing.report(options.manager.modelConfigs()), null, 1), options);

@@ -8,13 +8,10 @@
 //   last handle is released), and stays if the new one fails;
 // - past the memory budget, idle least recently used versions unload and reload on demand.
 import type { ModelConfig } from '../config/model-config.ts';
-import type { ServingMetrics } from '../metrics/serving-metrics.ts';
-import type { ModelStore } from '../storage/model-store.ts';
-import type { Logger } from '../util/log.ts';
 import { ServingError } from '../util/status.ts';
 import type { Harness, RetryPolicy, VersionStatus } from './harness.ts';
 import { LoadReport } from './load-report.ts';
-import { errorText, type Loader } from './loader.ts';
+import { errorText } from './loader.ts';
 import { admit } from './memory-budget.ts';
 import { ModelState } from './model-state.ts';
 import { nextActions } from './policy.ts';
@@ -22,33 +19,12 @@ import type { ServableHandle } from './servable-handle.ts';
 import type { VersionSelector } from './servable-request.ts';
 import type { ServingScope } from './serving-scope.ts';
 import { ModelStores } from './model-stores.ts';
-import { Source, type AspiredModel, type ExplicitConfig } from './source.ts';
+import { DEFAULT_LOAD_TIMEOUT_MS, type ManagerOptions } from './manager-options.ts';
+import { readiness, type Readiness } from './readiness.ts';
+import { Source, type AspiredModel } from './source.ts';
 
 export type { VersionState, VersionStatus } from './harness.ts';
-
-export interface ManagerOptions {
-  /** The repository (and, for models with their own base_path, the stores they are read from). */
-  readonly store: ModelStore | ModelStores;
-  readonly loader: Loader;
-  readonly logger: Logger;
-  /** A config given up front (file, environment): exactly its models are served. */
-  readonly config?: ExplicitConfig;
-  /** TF Serving's file_system_poll_wait_seconds, in ms: how stale a listing may get. 0: list once. */
-  readonly refreshIntervalMs: number;
-  /** Model bytes that may be loaded at once; idle least recently used versions unload past it. */
-  readonly memoryBudgetBytes: number;
-  /** TF Serving's max_num_load_retries, and the first retry's delay (doubling after each failure). */
-  readonly maxLoadRetries: number;
-  readonly loadRetryIntervalMs: number;
-  /** The longest one load (fetch, verify, session, warmup) may take. Default 120 s. */
-  readonly loadTimeoutMs?: number;
-  /** TF Serving's --allow_version_labels_for_unavailable_models: labels may name versions not yet AVAILABLE. */
-  readonly allowVersionLabelsForUnavailableModels?: boolean;
-  readonly metrics?: ServingMetrics;
-  readonly now?: () => number;
-}
-
-export const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
+export type { ManagerOptions } from './manager-options.ts';
 
 export class Manager {
   private readonly models = new Map<string, ModelState>();
@@ -57,6 +33,7 @@ export class Manager {
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
   private refreshing: Promise<Promise<void>[]> | undefined;
+  private warmedUp = false;
 
   constructor(private readonly options: ManagerOptions) {
     this.now = options.now ?? (() => Date.now());
@@ -132,7 +109,13 @@ export class Manager {
         out.set(name, state.sorted().map((h) => h.status()));
       }),
     );
+    this.warmedUp = true;
     return out;
+  }
+
+  /** The readiness probe's answer (serving/readiness.ts). */
+  readiness(): Readiness {
+    return readiness(this.models.values(), { listed: this.source.listedOnce, configGiven: this.options.config !== undefined, warmedUp: this.warmedUp });
   }
 
   /** Unloads everything (server shutdown), each version after its last handle is released. */
