@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor/tensor.ts';
 import { jsonDebugString } from '../util/json/debug-string.ts';
 import { b64Payload, type JsonObject, type JsonValue } from '../util/json/value.ts';
 import { invalidArgument, ServingError } from '../util/status.ts';
-import { RowStacker, tensorFromJson } from './tensor-from-json.ts';
+import { ElementBudget, RowStacker, tensorFromJson } from './tensor-from-json.ts';
 
 export type RequestFormat = 'row' | 'columnar';
 
@@ -19,7 +19,9 @@ export function documentError(doc: JsonValue, complaint: string): ServingError {
   return invalidArgument(`JSON Value: ${jsonDebugString(doc)} ${complaint}`);
 }
 
-export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSpec[]): PredictInputs {
+/** `bodyChars`: the request body's length, which bounds what it may decode to (tensor-from-json.ts). */
+export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSpec[], bodyChars = Infinity): PredictInputs {
+  const budget = new ElementBudget(bodyChars === Infinity ? Infinity : Math.floor(bodyChars / 2) + 1);
   const instances = doc.get('instances');
   if (instances !== undefined) {
     if (doc.has('inputs')) {
@@ -27,16 +29,16 @@ export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSp
     }
     if (!Array.isArray(instances)) throw documentError(doc, "Expecting 'instances' to be an list/array");
     if (instances.length === 0) throw documentError(doc, "No values in 'instances' array");
-    return { format: 'row', feeds: rowFeeds(instances, inputs) };
+    return { format: 'row', feeds: rowFeeds(instances, inputs, budget) };
   }
   const columnar = doc.get('inputs');
-  if (columnar !== undefined) return { format: 'columnar', feeds: columnarFeeds(columnar, inputs) };
+  if (columnar !== undefined) return { format: 'columnar', feeds: columnarFeeds(columnar, inputs, budget) };
   throw invalidArgument("Missing 'inputs' or 'instances' key");
 }
 
 const isNamedObject = (v: JsonValue): v is JsonObject => v instanceof Map && b64Payload(v) === undefined;
 
-function rowFeeds(instances: JsonValue[], inputs: readonly TensorSpec[]): Map<string, Tensor> {
+function rowFeeds(instances: JsonValue[], inputs: readonly TensorSpec[], budget: ElementBudget): Map<string, Tensor> {
   const first = instances[0]!;
   // A b64 object is a value here (contract §5.2): it cannot name the inputs of a multi-input
   // signature, and letting it through left the other inputs without rows.
@@ -46,7 +48,7 @@ function rowFeeds(instances: JsonValue[], inputs: readonly TensorSpec[]): Map<st
     );
   }
   const stackers = new Map<string, RowStacker>();
-  for (const spec of inputs) stackers.set(spec.name, new RowStacker(spec, instances.length));
+  for (const spec of inputs) stackers.set(spec.name, new RowStacker(spec, instances.length, budget));
   if (isNamedObject(first)) {
     instances.forEach((item, i) => addNamedRow(item, i, inputs, stackers));
   } else {
@@ -88,7 +90,7 @@ function wrapRowError(e: unknown, prefix: string): unknown {
   return e instanceof ServingError ? invalidArgument(prefix + e.toStatusString()) : e;
 }
 
-function columnarFeeds(value: JsonValue, inputs: readonly TensorSpec[]): Map<string, Tensor> {
+function columnarFeeds(value: JsonValue, inputs: readonly TensorSpec[], budget: ElementBudget): Map<string, Tensor> {
   const feeds = new Map<string, Tensor>();
   if (!isNamedObject(value)) {
     if (inputs.length > 1) {
@@ -97,13 +99,13 @@ function columnarFeeds(value: JsonValue, inputs: readonly TensorSpec[]): Map<str
       );
     }
     const spec = inputs[0]!;
-    feeds.set(spec.name, tensorFromJson(value, spec));
+    feeds.set(spec.name, tensorFromJson(value, spec, budget));
     return feeds;
   }
   for (const spec of inputs) {
     const v = value.get(spec.name);
     if (v === undefined) throw invalidArgument(`Missing named input: ${spec.name} in 'inputs' object.`);
-    feeds.set(spec.name, tensorFromJson(v, spec));
+    feeds.set(spec.name, tensorFromJson(v, spec, budget));
   }
   return feeds;
 }

@@ -34,7 +34,25 @@ export function shapeToString(dims: readonly number[]): string {
   return `[${dims.join(',')}]`;
 }
 
-export function tensorFromJson(value: JsonValue, type: InputType): Tensor {
+/**
+ * How many tensor elements a request may still decode. The shape is read off the first element at
+ * every depth, so a small ragged body can claim a huge one (`[[0, …1000 zeros], 1, 1, …]`): a
+ * document of n characters holds fewer than n/2 + 1 leaves, and a claim above that is checked
+ * without allocating, which yields TF Serving's own error for the ragged list.
+ */
+export class ElementBudget {
+  constructor(private left: number) {}
+
+  take(n: number): boolean {
+    if (n > this.left) return false;
+    this.left -= n;
+    return true;
+  }
+}
+
+const UNBOUNDED = { take: () => true } as const;
+
+export function tensorFromJson(value: JsonValue, type: InputType, budget: Pick<ElementBudget, 'take'> = UNBOUNDED): Tensor {
   const dims = denseShape(value);
   if (dims.length > MAX_RANK) {
     throw invalidArgument(`JSON value has more than ${MAX_RANK} levels of nested lists`);
@@ -43,11 +61,23 @@ export function tensorFromJson(value: JsonValue, type: InputType): Tensor {
   if (dtype === undefined) {
     throw new ServingError('UNIMPLEMENTED', `Conversion of JSON Value: ${jsonDebugString(firstLeaf(value))} to type: ${type.runtimeType}`);
   }
+  if (!budget.take(elementCount(dims))) {
+    new Filler(dims, dtype, checkingWriter(dtype)).fill(value, 0); // throws the ragged list's error
+    throw tooManyElements();
+  }
   const data = allocate(dtype, elementCount(dims));
   const filler = new Filler(dims, dtype, leafWriter(dtype, data));
   filler.fill(value, 0);
   return { dtype, dims, data };
 }
+
+/** Checks leaves against the dtype without storing them (a claimed shape too large to allocate). */
+function checkingWriter(dtype: DType): LeafWriter {
+  const write = leafWriter(dtype, allocate(dtype, 1));
+  return (v) => write(v, 0);
+}
+
+const tooManyElements = () => invalidArgument('The request holds more tensor elements than its body can encode');
 
 function firstLeaf(value: JsonValue): JsonValue {
   let v = value;
@@ -204,9 +234,13 @@ export class RowStacker {
   private data: TensorData | undefined;
   private writeLeaf: LeafWriter | undefined;
 
+  /** Rows are only checked, not stored: their claimed shape is more than the budget allows. */
+  private overBudget = false;
+
   constructor(
     private readonly type: InputType,
     private readonly rows: number,
+    private readonly budget: Pick<ElementBudget, 'take'> = UNBOUNDED,
   ) {}
 
   /** Adds row i (rows arrive in order). Throws the bare error; callers wrap it with the row index. */
@@ -216,22 +250,29 @@ export class RowStacker {
     if (dtype === undefined || dims.length > MAX_RANK) tensorFromJson(value, this.type); // throws
     if (this.rowDims === undefined) {
       this.rowDims = dims;
-      this.data = allocate(dtype!, elementCount(dims) * this.rows);
-      this.writeLeaf = leafWriter(dtype!, this.data);
+      this.overBudget = !this.budget.take(elementCount(dims) * this.rows);
+      // Over budget, the rows are still checked one by one, so a ragged one gets its own error.
+      if (this.overBudget) this.writeLeaf = checkingWriter(dtype!);
+      else {
+        this.data = allocate(dtype!, elementCount(dims) * this.rows);
+        this.writeLeaf = leafWriter(dtype!, this.data);
+      }
     }
     const expected = this.rowDims;
     const size = elementCount(expected);
     if (!sameDims(dims, expected)) {
-      const own = tensorFromJson(value, this.type);
-      const ownSize = elementCount(own.dims);
+      // The row on its own: validated without being stored (its claimed shape may be anything).
+      new Filler(dims, dtype!, checkingWriter(dtype!)).fill(value, 0);
+      const ownSize = elementCount(dims);
       if (ownSize !== size) throw invalidArgument(`Expecting tensor size: ${size} but got: ${ownSize}`);
-      throw invalidArgument(`Expecting shape ${shapeToString(expected)} but got: ${shapeToString(own.dims)}`);
+      throw invalidArgument(`Expecting shape ${shapeToString(expected)} but got: ${shapeToString(dims)}`);
     }
-    const filler = new Filler(expected, dtype!, this.writeLeaf!, i * size);
+    const filler = new Filler(expected, dtype!, this.writeLeaf!, this.overBudget ? 0 : i * size);
     filler.fill(value, 0);
   }
 
   finish(): Tensor {
+    if (this.overBudget) throw tooManyElements();
     return { dtype: this.type.dtype!, dims: [this.rows, ...this.rowDims!], data: this.data! };
   }
 }

@@ -39,7 +39,7 @@ export async function predict(call: PredictCall, inference: Inference, scope: Re
         const signature = servable.signatures.get(name);
         if (signature === undefined) throw invalidArgument(`Serving signature name: "${name}" not found in signature def`);
         if (signature.inputs.length === 0) throw invalidArgument(`Failed to get input map for signature: ${call.signatureName || 'DEFAULT'}`);
-        const decoded = predictInputsFromJson(call.doc, signature.inputs);
+        const decoded = predictInputsFromJson(call.doc, signature.inputs, call.bodyText.length);
         format = decoded.format;
         return decoded.feeds;
       },
