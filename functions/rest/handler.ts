@@ -23,6 +23,9 @@ export interface RestOptions extends DispatchOptions, AdminOptions {
 
 export const DEFAULT_REST_OPTIONS = { cors: false, maxBodyBytes: 32 * 1024 * 1024, timeoutMs: 30_000 } as const;
 
+/** The request_count label of every model name the repository does not know. */
+export const UNKNOWN_MODEL_LABEL = '(unknown)';
+
 /** The methods libevent accepts; any other gets its 501 page. */
 const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
 
@@ -71,7 +74,8 @@ export function createRestHandler(options: RestOptions): RestHandler {
         response = jsonResponse(500, errorBody('Internal error'), options);
       }
     }
-    metrics.requestCount.inc([model, status]);
+    // Only names the repository knows become series: anyone can send a million made-up ones.
+    metrics.requestCount.inc([model === '' || options.manager.knows(model) ? model : UNKNOWN_MODEL_LABEL, status]);
     response.headers['x-request-id'] = requestId;
     const totalMs = performance.now() - started;
     if (scope.cold !== undefined || scope.runMs !== undefined) {

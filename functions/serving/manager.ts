@@ -60,6 +60,11 @@ export class Manager {
     return this.models.get(model)?.config;
   }
 
+  /** Whether the repository has (or had) a model of this name: metric labels are kept to those. */
+  knows(model: string): boolean {
+    return this.models.has(model);
+  }
+
   /** Every model's config as of the last listing. */
   modelConfigs(): ModelConfig[] {
     return [...this.models.values()].map((s) => s.config);

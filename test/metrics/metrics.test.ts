@@ -75,7 +75,7 @@ describe('Prometheus metrics', () => {
     const m = await scrape();
     const rc = ':tensorflow:serving:request_count';
     expect(value(m, rc, { model_name: 'half_plus_two', status: 'OK' })).toBe(3);
-    expect(value(m, rc, { model_name: 'nope', status: 'NOT_FOUND' })).toBe(1);
+    expect(value(m, rc, { model_name: '(unknown)', status: 'NOT_FOUND' })).toBe(1); // unknown names share one series
     expect(value(m, rc, { model_name: 'half_plus_two', status: 'INVALID_ARGUMENT' })).toBe(1);
     expect(value(m, rc, { model_name: '', status: 'INVALID_ARGUMENT' })).toBe(1); // malformed: model unknown
     const rl = ':tensorflow:serving:request_latency';
