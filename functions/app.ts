@@ -91,6 +91,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     warmup: options.warmup ?? d.warmup,
     warmupIterations: options.warmupIterations ?? d.warmupIterations,
     batching: options.batching,
+    logger,
   });
   const manager = new Manager({
     store,

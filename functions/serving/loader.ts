@@ -8,6 +8,8 @@ import { ServingError } from '../util/status.ts';
 import { getBytes, StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
 import { MANIFEST_FILE, parseManifest, verifyFile } from './integrity.ts';
 import { ModelStores } from './model-stores.ts';
+import { storageUnavailable } from './storage-error.ts';
+import { silentLogger, type Logger } from '../util/log.ts';
 import { Servable } from './servable.ts';
 import { MODEL_FILE, type PresentVersion } from './listing.ts';
 import { parseWarmupRecords, runWarmup, WARMUP_FILE } from './warmup.ts';
@@ -19,6 +21,8 @@ export interface LoaderOptions {
   readonly warmupIterations: number;
   /** TF Serving's --enable_batching with its parameters, for models that set none of their own. */
   readonly batching?: BatchingParameters;
+  /** Where the details of storage failures go (clients only see an id). */
+  readonly logger?: Logger;
 }
 
 /** Where a load's time went, for logs and Server-Timing. */
@@ -99,7 +103,7 @@ export class Loader {
     try {
       return await getBytes(store, key);
     } catch (e) {
-      if (e instanceof StoreUnavailableError) throw new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
+      if (e instanceof StoreUnavailableError) throw storageUnavailable(e, this.options.logger ?? silentLogger);
       throw e;
     }
   }

@@ -15,6 +15,7 @@ import { errorText } from './loader.ts';
 import type { ModelStores } from './model-stores.ts';
 import { aspiredVersions } from './policy.ts';
 import { SourceWarnings } from './source-warnings.ts';
+import { storageUnavailable } from './storage-error.ts';
 
 /** What the Source says of one model after a listing; `stale`: its own place could not be listed now. */
 export interface AspiredModel {
@@ -67,7 +68,7 @@ export class Source {
       configs = explicit ? new Map(explicit.models.map((m) => [m.name, m])) : await this.repositoryModels(listing!, prefetched);
       if (!this.listed) this.warnings.mode(explicit !== undefined, configs.size);
     } catch (e) {
-      if (!this.listed) throw startupError(e);
+      if (!this.listed) throw startupError(e, this.logger);
       this.logger.log('warn', 'refresh_failed', { error: errorText(e), keeping: 'current versions' });
       this.checkedAt = started;
       return undefined;
@@ -111,8 +112,8 @@ export class Source {
 }
 
 /** Nothing to serve yet: the request that is waiting gets the reason. */
-function startupError(e: unknown): unknown {
-  if (e instanceof StoreUnavailableError) return new ServingError('UNAVAILABLE', `Model storage is unavailable: ${e.message}`);
+function startupError(e: unknown, logger: Logger): unknown {
+  if (e instanceof StoreUnavailableError) return storageUnavailable(e, logger);
   if (e instanceof ConfigError) return new ServingError('FAILED_PRECONDITION', e.message);
   return e;
 }

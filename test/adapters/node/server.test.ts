@@ -115,7 +115,9 @@ describe('lazy loading', () => {
 
   it('a storage outage: loaded models keep serving, a cold load answers 503', async () => {
     const store = new FlakyStore(new FileSystemStore(await exampleRepository()));
-    const server = await startTestServer({ store, preload: false, loadRetryIntervalMs: 0 });
+    const logged: Record<string, unknown>[] = [];
+    const logger = { log: (_l: string, event: string, fields?: Record<string, unknown>) => void (event === 'storage_unavailable' && logged.push(fields!)) };
+    const server = await startTestServer({ store, preload: false, loadRetryIntervalMs: 0, logger });
     try {
       const f = fetchFrom(server);
       expect((await call(f, 'POST', '/v1/models/half_plus_two:predict', '{"instances":[1.0]}')).status).toBe(200);
@@ -123,7 +125,10 @@ describe('lazy loading', () => {
       expect((await call(f, 'POST', '/v1/models/half_plus_two:predict', '{"instances":[1.0]}')).status).toBe(200);
       const cold = await call(f, 'POST', '/v1/models/two_io:predict', '{"instances":[{"a":[1.0,2.0],"b":1}]}');
       expect(cold.status).toBe(503);
-      expect(cold.json.error).toBe('Model storage is unavailable: connection refused (simulated outage)');
+      // No storage details for the client (they are in the storage_unavailable log line with the same id).
+      expect(cold.json.error).toMatch(/^Model storage is unavailable \(error id [0-9a-f]{8}\)$/);
+      const id = /error id ([0-9a-f]{8})/.exec(cold.json.error)![1];
+      expect(logged).toContainEqual({ error_id: id, error: 'connection refused (simulated outage)' });
       store.down = false;
       // The outage was not remembered as "no such model".
       expect((await call(f, 'POST', '/v1/models/two_io:predict', '{"instances":[{"a":[1.0,2.0],"b":1}]}')).status).toBe(200);

@@ -143,7 +143,7 @@ describe('storage faults', () => {
       for (let i = 0; i < 3; i++) expect((await predict(server, '/v1/models/half_plus_two')).status).toBe(200);
       const cold = await predict(server, '/v1/models/two_io', '{"instances":[{"a":[1.0,2.0],"b":1}]}');
       expect(cold.status).toBe(503);
-      expect(cold.json.error).toMatch(/^Model storage is unavailable: Cannot read two_io\/1\/model\.onnx in s3:\/\/models\/repo\//);
+      expect(cold.json.error).toMatch(/^Model storage is unavailable \(error id [0-9a-f]{8}\)$/); // no bucket or key for the client
     } finally {
       await server.close();
     }
@@ -165,7 +165,7 @@ describe('storage faults', () => {
       const started = Date.now();
       const r = await predict(server, '/v1/models/half_plus_two');
       expect(r.status).toBe(503);
-      expect(r.json.error).toMatch(/^Model storage is unavailable: Cannot list \/ in s3:\/\/models\/: timed out after 300 ms$/);
+      expect(r.json.error).toMatch(/^Model storage is unavailable \(error id [0-9a-f]{8}\)$/);
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       await server.close();
