@@ -34,6 +34,8 @@ export class Source {
   /** When the last listing was made (successful or not), and whether one ever succeeded. */
   private checkedAt = -Infinity;
   private listed = false;
+  /** Before the first good listing: the last failure, and until when it answers for the Source. */
+  private firstFailure: { error: unknown; until: number; count: number } | undefined;
 
   constructor(
     private readonly stores: ModelStores,
@@ -57,6 +59,9 @@ export class Source {
   /** Every model with its aspired versions; undefined: a later listing failed and nothing should change. */
   async aspiredModels(): Promise<Map<string, AspiredModel> | undefined> {
     const started = this.now();
+    // A cold instance whose storage is down must not turn every request into a listing: until the
+    // backoff has passed, requests get the last failure without asking storage again.
+    if (!this.listed && this.firstFailure && started < this.firstFailure.until) throw this.firstFailure.error;
     let configs: Map<string, ModelConfig>;
     let listing: RepositoryListing | undefined;
     try {
@@ -68,7 +73,12 @@ export class Source {
       configs = explicit ? new Map(explicit.models.map((m) => [m.name, m])) : await this.repositoryModels(listing!, prefetched);
       if (!this.listed) this.warnings.mode(explicit !== undefined, configs.size);
     } catch (e) {
-      if (!this.listed) throw startupError(e, this.logger);
+      if (!this.listed) {
+        const count = (this.firstFailure?.count ?? 0) + 1;
+        const error = startupError(e, this.logger);
+        this.firstFailure = { error, count, until: this.now() + Math.min(FIRST_LISTING_BACKOFF_MS * 2 ** (count - 1), MAX_LISTING_BACKOFF_MS) };
+        throw error;
+      }
       this.logger.log('warn', 'refresh_failed', { error: errorText(e), keeping: 'current versions' });
       this.checkedAt = started;
       return undefined;
@@ -110,6 +120,10 @@ export class Source {
     }
   }
 }
+
+/** The first retry of a failed first listing, doubling up to the maximum. */
+const FIRST_LISTING_BACKOFF_MS = 500;
+const MAX_LISTING_BACKOFF_MS = 30_000;
 
 /** Nothing to serve yet: the request that is waiting gets the reason. */
 function startupError(e: unknown, logger: Logger): unknown {

@@ -85,3 +85,24 @@ describe('source', () => {
     expect(noVersions.logged('model_has_no_versions')).toEqual([{ model: 'ghost', base_path: 'ghost' }]);
   });
 });
+
+describe('source outages', () => {
+  it('a cold instance whose storage is down lists once per backoff, not once per request', async () => {
+    let now = 1_000_000;
+    const repository = new MemoryStore();
+    writeFakeRepository(repository, { m: { 1: {} } });
+    repository.down = true;
+    const es = createEdgeserve({ store: repository, backend: new FakeBackend(), logger: { log() {} }, refreshIntervalMs: 0, now: () => now });
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) statuses.push((await es.handle(get('/v1/models/m'))).status);
+    expect(new Set(statuses)).toEqual(new Set([503]));
+    expect(repository.lists).toBe(1);
+    now += 600; // past the first backoff (500 ms)
+    await es.handle(get('/v1/models/m'));
+    expect(repository.lists).toBe(2);
+    repository.down = false;
+    now += 1_100; // past the second (1 s)
+    expect((await es.handle(get('/v1/models/m'))).status).toBe(200);
+    expect(repository.lists).toBe(3);
+  });
+});
