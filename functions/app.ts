@@ -9,6 +9,8 @@ import { ServingMetrics } from './metrics/serving-metrics.ts';
 import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
 import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './rest/handler.ts';
 import type { InferenceBackend } from './runtime/backend.ts';
+import { AccessGuard } from './auth/access-guard.ts';
+import type { AuthConfig } from './auth/auth-config.ts';
 import { Inference } from './inference/inference.ts';
 import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
@@ -40,6 +42,8 @@ export interface EdgeserveOptions {
    * models.config(.json) in the repository adding or overriding entries.
    */
   readonly config?: ExplicitConfig;
+  /** Who may call (API keys, JWTs, scopes, rates); none: everyone may call everything. */
+  readonly auth?: AuthConfig;
   /** Opens the store of a model whose config gives an absolute base_path (`/models/x`, `s3://…`). */
   readonly openStore?: StoreOpener;
   readonly cors?: boolean;
@@ -74,6 +78,8 @@ export interface Edgeserve {
   /** The same handler without Fetch objects, for adapters that can skip them (Node). */
   readonly handle: RestHandler;
   readonly manager: Manager;
+  /** Authentication and scopes, when an auth config was given (the Workers edge cache checks it too). */
+  readonly guard?: AccessGuard;
   /** This process's (or isolate's) metrics. */
   readonly metrics: ServingMetrics;
   /** The scheduled entry (cron, EventBridge): refresh, then load the aspired versions of these models (all if none). */
@@ -109,7 +115,9 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   });
   const routing = new RoutingRegistry(logger);
   const inference = new Inference({ manager, routing, metrics, timeoutMs: options.timeoutMs ?? DEFAULT_REST_OPTIONS.timeoutMs });
+  const guard = options.auth && new AccessGuard(options.auth, logger, metrics);
   const handle = createRestHandler({
+    guard,
     manager,
     inference,
     routing,
@@ -127,7 +135,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   // TF Serving's URL grammar (case-insensitive, `name:verb` segments, raw query) is not expressible
   // as hono routes, so one route takes everything and the REST layer matches as upstream does.
   app.all('*', async (c) => toFetchResponse(await handle(fromFetchRequest(c.req.raw, executionWaitUntil(c)))));
-  return { app, handle, manager, metrics, warmup: (models) => manager.warmup(models) };
+  return { app, handle, manager, guard, metrics, warmup: (models) => manager.warmup(models) };
 }
 
 /** Workers hand hono an execution context; elsewhere hono throws when asked for one. */

@@ -29,6 +29,12 @@ export async function cachedPredict(
     return next(request); // not a predict URL: the handler answers with TF Serving's error
   }
   if (call.api !== 'predict' || !cachedModels.has(call.model)) return next(request);
+  // A cached answer is still only for callers allowed this model: anyone else goes to the handler,
+  // which answers the 401/403/429.
+  const guard = edgeserve.guard;
+  const path = new URL(request.url).pathname;
+  const access = guard && (await guard.authenticate((n) => request.headers.get(n), path));
+  if (access && (!access.ok || !guard!.permits(access.principal, 'predict', call.model))) return next(request);
   const background = { waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p) };
   // The version that would serve this request now (cheap when warm); errors fall through. A routed
   // model is never cached: its version depends on the user, which the key cannot see.
@@ -45,6 +51,8 @@ export async function cachedPredict(
   const key = new Request(`${CACHE_HOST}/${encodeURIComponent(call.model)}/${version}/${hash}`);
   const hit = await cache.match(key);
   edgeserve.metrics.cacheHits.inc([call.model, hit ? 'hit' : 'miss']);
+  // A hit is a served request: it takes from the caller's rate like any other.
+  if (hit && access?.ok && !guard!.authorize(access.principal, 'predict', path, call.model).ok) return next(new Request(request, { body }));
   if (hit) return withCacheHeader(hit, 'hit');
   const response = await next(new Request(request, { body }));
   if (response.status === 200 && response.headers.get('x-model-version') === String(version) && !response.headers.has('x-edgeserve-arm')) {

@@ -24,10 +24,12 @@ export class ServingMetrics {
   readonly storageRequests = new Counter(':edgeserve:storage:requests', ['operation', 'outcome']);
   readonly storageBytes = new Counter(':edgeserve:storage:bytes_read', []);
   readonly cacheHits = new Counter(':edgeserve:edge_cache:lookups', ['model_name', 'result']);
+  /** Requests refused by authentication or authorization: missing, invalid, forbidden, rate_limited. */
+  readonly authFailures = new Counter(':edgeserve:auth:failures', ['reason']);
 
   private readonly all = [
     this.requestCount, this.requestLatency, this.runtimeLatency, this.warmupLatency, this.warmupRecordsRead,
-    this.loadAttempts, this.loadLatency, this.batchQueueLatency, this.coldLoads, this.storageRequests, this.storageBytes, this.cacheHits,
+    this.loadAttempts, this.loadLatency, this.batchQueueLatency, this.coldLoads, this.storageRequests, this.storageBytes, this.cacheHits, this.authFailures,
   ];
 
   /** The exposition page; `extra` appends metrics kept elsewhere (router arms). */

@@ -26,19 +26,28 @@ export interface AdminOptions extends ResponseOptions {
   readonly routingAdmin: boolean;
 }
 
-/** The admin page this request asks for, or undefined when it asks for none. */
-export function adminPage(method: string, path: string, options: AdminOptions): RestResponse | undefined {
+/**
+ * The probes, answered to anyone (a container platform's probes carry no credentials). With
+ * authentication on, readiness says only whether it is ready, not which models there are.
+ */
+export function probePage(method: string, path: string, options: AdminOptions & { readonly authenticated: boolean }): RestResponse | undefined {
+  if (method !== 'GET') return undefined;
+  if (path === LIVE_PATH) return jsonResponse(200, '{"live": true}', options);
+  if (path !== READY_PATH) return undefined;
+  const r = options.manager.readiness();
+  return jsonResponse(r.ready ? 200 : 503, options.authenticated ? JSON.stringify({ ready: r.ready }) : JSON.stringify(r, null, 1), options);
+}
+
+/** Whether the request is for an admin page (the metrics page, the routing view): the admin scope's. */
+export function isAdminPage(method: string, path: string, options: AdminOptions): boolean {
+  return (options.metricsPath !== undefined && pathOnly(path) === options.metricsPath) || (options.routingAdmin && method === 'GET' && path === ROUTING_ADMIN_PATH);
+}
+
+/** The admin page this request asks for (isAdminPage said it is one). */
+export function adminPage(path: string, options: AdminOptions): RestResponse {
   if (options.metricsPath !== undefined && pathOnly(path) === options.metricsPath) return metricsPage(path, options);
-  if (method === 'GET' && path === LIVE_PATH) return jsonResponse(200, '{"live": true}', options);
-  if (method === 'GET' && path === READY_PATH) {
-    const r = options.manager.readiness();
-    return jsonResponse(r.ready ? 200 : 503, JSON.stringify(r, null, 1), options);
-  }
-  // Off unless enabled: it names models, arms and error counts to whoever asks.
-  if (options.routingAdmin && method === 'GET' && path === ROUTING_ADMIN_PATH) {
-    return jsonResponse(200, JSON.stringify(options.routing.report(options.manager.modelConfigs()), null, 1), options);
-  }
-  return undefined;
+  // Off unless enabled: it names models, arms and error counts to whoever may see it.
+  return jsonResponse(200, JSON.stringify(options.routing.report(options.manager.modelConfigs()), null, 1), options);
 }
 
 /** TF Serving's exporter: any method, the exact path only (a query string is a 400). */

@@ -4,7 +4,8 @@
 import type { RequestSink } from '../metrics/request-record.ts';
 import type { Logger } from '../util/log.ts';
 import { ServingError, type StatusCode } from '../util/status.ts';
-import { adminPage, type AdminOptions } from './admin.ts';
+import type { AccessGuard, Denial } from '../auth/access-guard.ts';
+import { adminPage, isAdminPage, probePage, type AdminOptions } from './admin.ts';
 import { dispatch, type DispatchOptions } from './dispatch.ts';
 import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from './exchange.ts';
 import { requestRecord, serverTiming, type RestScope } from './request-log.ts';
@@ -15,6 +16,8 @@ export { ROUTING_ADMIN_PATH } from './admin.ts';
 
 export interface RestOptions extends DispatchOptions, AdminOptions {
   readonly logger: Logger;
+  /** Authentication and scopes (the auth config); none: everyone may call everything. */
+  readonly guard?: AccessGuard;
   /** TF Serving's --rest_api_enable_cors_support. */
   readonly cors: boolean;
   /** Where one record per /v1 request goes; none: no request log. */
@@ -37,10 +40,19 @@ export function createRestHandler(options: RestOptions): RestHandler {
     const started = performance.now();
     const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
-    const admin = adminPage(method, path, options);
-    if (admin) return admin;
+    const { guard } = options;
+    const probe = probePage(method, path, { ...options, authenticated: guard !== undefined });
+    if (probe) return probe;
+    if (isAdminPage(method, path, options)) {
+      const access = guard && (await guard.authenticate((n) => request.header(n), path));
+      const allowed = access?.ok ? guard!.authorize(access.principal, 'admin', path) : access;
+      return allowed && !allowed.ok ? denialResponse(allowed, options) : adminPage(path, options);
+    }
     if (!isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
+    // Who is calling, before anything is parsed or read for them.
+    const access = guard && (await guard.authenticate((n) => request.header(n), path));
+    if (access && !access.ok) return denialResponse(access, options);
     const requestId = requestIdOf(request);
     const scope: RestScope = {
       header: (name) => request.header(name),
@@ -54,6 +66,10 @@ export function createRestHandler(options: RestOptions): RestHandler {
     try {
       const call = parseRestCall(method, path);
       model = call.model;
+      if (access) {
+        const allowed = guard!.authorize(access.principal, 'predict', path, call.model);
+        if (!allowed.ok) return denialResponse(allowed, options);
+      }
       // TF Serving's API label: the verb for POSTs, "" for GET status and metadata.
       api = call.api === 'status' || call.api === 'metadata' ? '' : call.api;
       response = await dispatch(call, request, scope, options);
@@ -97,4 +113,9 @@ function requestIdOf(request: RestRequest): string {
   const trace = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(request.header('traceparent') ?? '')?.[1];
   if (trace !== undefined && trace !== '0'.repeat(32)) return trace;
   return crypto.randomUUID();
+}
+
+/** 401, 403 or 429 as a JSON error, with the challenge or Retry-After header. */
+function denialResponse(denial: Denial, options: RestOptions): RestResponse {
+  return jsonResponse(denial.status, errorBody(denial.message), options, denial.headers);
 }
