@@ -2,6 +2,7 @@
 // mapping for Node, Workers and Lambda, so a setting the table gives a platform reaches serving
 // there. What needs the platform (store, backend, log sink, files named by flags) the adapter adds.
 import type { EdgeserveOptions } from './app.ts';
+import { parseAuthConfig } from './auth/auth-config.ts';
 import { DEFAULT_BATCHING } from './config/batching-parameters.ts';
 import { parseRepositoryConfig } from './config/model-config.ts';
 import type { OptionValues } from './options/option-table.ts';
@@ -10,7 +11,7 @@ export type ServingOptions = Pick<
   EdgeserveOptions,
   | 'config' | 'cors' | 'routingAdmin' | 'metricsPath' | 'requestBodySampleRate' | 'maxBodyBytes' | 'timeoutMs'
   | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxLoadRetries' | 'loadRetryIntervalMs' | 'loadTimeoutMs'
-  | 'warmup' | 'warmupIterations' | 'batching'
+  | 'warmup' | 'warmupIterations' | 'batching' | 'auth'
 >;
 
 /**
@@ -35,5 +36,6 @@ export function servingOptions(values: OptionValues): ServingOptions {
     warmup: values.warmup,
     warmupIterations: values.warmupIterations,
     batching: values.enableBatching ? DEFAULT_BATCHING : undefined,
+    auth: values.authConfig ? parseAuthConfig(values.authConfig, 'EDGESERVE_AUTH_CONFIG') : undefined,
   };
 }

@@ -41,6 +41,11 @@ async function serve(values: OptionValues): Promise<number> {
     const options = await nodeServerOptions(values, consoleLogger);
     description = options.store.description;
     server = await startNodeServer(options);
+    if (options.auth === undefined && !isLoopback(options.host)) {
+      consoleLogger.log('warn', 'no_authentication', {
+        host: options.host, hint: 'anyone who can reach this address may call every model: see --auth_config_file (README, "Deploying on the internet")',
+      });
+    }
   } catch (e) {
     console.error(`edgeserve: ${e instanceof Error ? e.message : String(e)}`);
     return e instanceof OptionError ? 2 : 1;
@@ -71,4 +76,8 @@ async function writeIndex(dir: string): Promise<number> {
     console.error(`edgeserve: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
