@@ -158,3 +158,37 @@ describe('JWT', () => {
     expect(jwksFetches).toBe(1);
   });
 });
+
+describe('auth config on Node', () => {
+  it('--auth_config_file is read and wins over EDGESERVE_AUTH_CONFIG; the served Node server asks for the key', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { parseCommandLine } = await import('../../adapters/node/command-line.ts');
+    const { nodeServerOptions } = await import('../../adapters/node/options.ts');
+    const { startNodeServer } = await import('../../adapters/node/server.ts');
+    const { exampleRepository } = await import('../helpers.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'edgeserve-auth-'));
+    try {
+      const file = join(dir, 'auth.json');
+      await writeFile(file, JSON.stringify({ api_keys: [{ name: 'file', key: 'from-the-file-0123456789', scopes: ['predict'] }] }));
+      const command = parseCommandLine(
+        ['--auth_config_file', file, '--model_base_path', await exampleRepository(), '--rest_api_port', '0', '--log_requests=false', '--lazy'],
+        { EDGESERVE_AUTH_CONFIG: '{"api_keys": [{"name": "env", "key": "from-the-environment-0", "scopes": ["predict"]}]}' },
+      );
+      if (command.kind !== 'serve') throw new Error(`not a serve command: ${JSON.stringify(command)}`);
+      const server = await startNodeServer({ ...(await nodeServerOptions(command.values, { log() {} })) });
+      try {
+        const predict = (headers: Record<string, string>) =>
+          fetch(`${server.url}/v1/models/half_plus_two:predict`, { method: 'POST', body: '{"instances": [1.0]}', headers });
+        expect((await predict({})).status).toBe(401);
+        expect((await predict({ 'x-api-key': 'from-the-environment-0' })).status).toBe(401);
+        expect((await predict({ 'x-api-key': 'from-the-file-0123456789' })).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -84,3 +84,23 @@ describe('Lambda request logs', () => {
     expect((emf[0]!._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]!.Namespace).toBe('edgeserve');
   });
 });
+
+describe('Lambda authentication', () => {
+  it('with EDGESERVE_AUTH_CONFIG, the bundle answers 401 without a key, 403 for the wrong scope, 200 with the key', async () => {
+    const auth = { api_keys: [{ name: 'web', key: 'lambda-key-0123456789', scopes: ['predict'] }, { name: 'ops', key: 'lambda-ops-0123456789', scopes: ['admin'] }] };
+    process.env.EDGESERVE_AUTH_CONFIG = JSON.stringify(auth);
+    try {
+      // A second instance of the bundle: a fresh execution environment with this environment.
+      const fresh = (await import(`${pathToFileURL(join(LAMBDA_DIR, 'index.mjs')).href}?auth`)) as { handler: LambdaHandler };
+      const f = lambdaFetch(fresh.handler, 'apigw-v2');
+      const body = '{"instances": [1.0]}';
+      const none = await call(f, 'POST', '/v1/models/half_plus_two:predict', body);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="edgeserve"');
+      expect((await call(f, 'POST', '/v1/models/half_plus_two:predict', body, { 'x-api-key': 'lambda-ops-0123456789' })).status).toBe(403);
+      expect((await call(f, 'POST', '/v1/models/half_plus_two:predict', body, { authorization: 'Bearer lambda-key-0123456789' })).status).toBe(200);
+    } finally {
+      delete process.env.EDGESERVE_AUTH_CONFIG;
+    }
+  });
+});

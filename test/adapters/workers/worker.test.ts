@@ -130,3 +130,25 @@ describe('Worker request logs', () => {
     }
   }, 60_000);
 });
+
+describe('Worker authentication', () => {
+  it('with EDGESERVE_AUTH_CONFIG, workerd answers 401 without a key, 403 outside its models, 200 with it; the edge cache too', async () => {
+    const auth = { api_keys: [{ name: 'web', key: 'worker-key-0123456789', scopes: ['predict'], models: ['half_plus_two'] }] };
+    const fresh = await startWorker({ EDGESERVE_AUTH_CONFIG: JSON.stringify(auth), EDGESERVE_CACHE_MODELS: 'half_plus_two' });
+    try {
+      const body = '{"instances": [1.0]}';
+      const none = await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', body);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="edgeserve"');
+      const key = { authorization: 'Bearer worker-key-0123456789' };
+      expect((await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', body, key)).status).toBe(200);
+      const cached = await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', body, key);
+      expect(cached.status).toBe(200);
+      // A cached answer is not served to a caller without the key.
+      expect((await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', body)).status).toBe(401);
+      expect((await call(fresh.fetch, 'POST', '/v1/models/mnist:predict', '{"instances": [[0]]}', key)).status).toBe(403);
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
+});
