@@ -3,6 +3,7 @@
 // Node; same reason as the Node server). Query strings are rebuilt from what each source keeps.
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BodyTooLargeError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
+import { errorBody } from '../../functions/rest/responses.ts';
 
 type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
 export type HttpResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
@@ -41,6 +42,8 @@ export function restRequestFromEvent(event: HttpEvent): RestRequest {
     header: (name) => headers.get(name) ?? null,
     async readBody(limit) {
       const raw = event.body ?? '';
+      // Lambda's 6 MB counts the event as it arrives, base64 included: check that before decoding.
+      if (raw.length > limit) throw new BodyTooLargeError(limit);
       const bytes = event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : new TextEncoder().encode(raw);
       if (bytes.byteLength > limit) throw new BodyTooLargeError(limit);
       return bytes;
@@ -48,9 +51,17 @@ export function restRequestFromEvent(event: HttpEvent): RestRequest {
   };
 }
 
-const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 413: 'Payload Too Large', 499: 'Client Closed Request', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 429: 'Too Many Requests', 499: 'Client Closed Request', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
-export function resultFromRestResponse(event: HttpEvent, response: RestResponse): HttpResult {
+/**
+ * Lambda fails a synchronous invocation whose result is over 6 MB (the client would get a bare 502
+ * from API Gateway): such an answer is replaced by a JSON error that says so. The margin covers
+ * the result's JSON framing and headers.
+ */
+export const MAX_RESULT_BODY_BYTES = 6 * 1024 * 1024 - 64 * 1024;
+
+export function resultFromRestResponse(event: HttpEvent, original: RestResponse): HttpResult {
+  const response = withinPayloadLimit(original);
   const body = response.body ?? '';
   if (isAlb(event)) {
     // An ALB target group with multi-value headers on expects them back in the same form.
@@ -62,4 +73,11 @@ export function resultFromRestResponse(event: HttpEvent, response: RestResponse)
     return { statusCode: response.status, statusDescription, headers: response.headers, body, isBase64Encoded: false };
   }
   return { statusCode: response.status, headers: response.headers, body, isBase64Encoded: false };
+}
+
+function withinPayloadLimit(response: RestResponse): RestResponse {
+  const size = response.body === null ? 0 : Buffer.byteLength(response.body);
+  if (size <= MAX_RESULT_BODY_BYTES) return response;
+  const message = `The response is ${size} bytes, more than AWS Lambda returns from a synchronous invocation (6 MB): ask for fewer instances, or send this model's traffic to the container`;
+  return { status: 413, headers: { 'Content-Type': 'application/json', ...(response.headers['x-request-id'] ? { 'x-request-id': response.headers['x-request-id'] } : {}) }, body: errorBody(message) };
 }

@@ -1,0 +1,29 @@
+// Lambda's 6 MB synchronous payload limit, each way: a request is measured as it arrives (base64
+// included, as AWS counts it), and an answer over the limit becomes a JSON error instead of an
+// invocation AWS would fail with a bare 502. Events are built in the real API Gateway v2 shape.
+import { describe, expect, it } from 'vitest';
+import { MAX_RESULT_BODY_BYTES, restRequestFromEvent, resultFromRestResponse } from '../../../adapters/lambda/http-event.ts';
+import { BodyTooLargeError } from '../../../functions/rest/exchange.ts';
+import { httpEvent } from '../../lambda-events.ts';
+
+const SIX_MIB = 6 * 1024 * 1024;
+
+describe('Lambda payload limits', () => {
+  it('a base64 body over the limit is refused before it is decoded, though its decoded bytes would fit', async () => {
+    const raw = new Uint8Array(5 * 1024 * 1024).fill(0x20); // 5 MiB decoded, 6.7 MiB as base64
+    const event = (await httpEvent('apigw-v2', '/v1/models/m:predict', { method: 'POST', body: raw, headers: { 'content-type': 'application/octet-stream' } })) as { isBase64Encoded: boolean; body: string };
+    expect(event.isBase64Encoded).toBe(true);
+    expect(event.body.length).toBeGreaterThan(SIX_MIB);
+    await expect(restRequestFromEvent(event as never).readBody(SIX_MIB)).rejects.toBeInstanceOf(BodyTooLargeError);
+  });
+
+  it('an answer over 6 MB becomes a 413 JSON error that says why; smaller ones pass unchanged', async () => {
+    const event = await httpEvent('apigw-v2', '/v1/models/m:predict', { method: 'POST', body: '{}' });
+    const big = resultFromRestResponse(event as never, { status: 200, headers: { 'Content-Type': 'application/json', 'x-request-id': 'r1' }, body: 'x'.repeat(MAX_RESULT_BODY_BYTES + 1) }) as { statusCode: number; body: string; headers: Record<string, string> };
+    expect(big.statusCode).toBe(413);
+    expect(big.headers['x-request-id']).toBe('r1');
+    expect(JSON.parse(big.body).error).toMatch(/^The response is \d+ bytes, more than AWS Lambda returns from a synchronous invocation \(6 MB\)/);
+    const small = resultFromRestResponse(event as never, { status: 200, headers: {}, body: 'ok' }) as { statusCode: number; body: string };
+    expect(small).toMatchObject({ statusCode: 200, body: 'ok' });
+  });
+});
