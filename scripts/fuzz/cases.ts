@@ -33,7 +33,7 @@ export const VALID_REQUESTS: readonly ValidRequest[] = [
   { model: 'two_io', verb: 'predict', body: { instances: [{ a: [1.0, 2.0], b: 3 }, { a: [0, -1], b: -4 }] } },
   { model: 'two_io', verb: 'predict', body: { inputs: { a: [[1.0, 2.0]], b: [3] } } },
   { model: 'all_dtypes', verb: 'predict', body: { inputs: allDtypes } },
-  { model: 'all_dtypes', verb: 'predict', body: { inputs: { ...allDtypes, s: [{ b64: 'aGVsbG8=' }], i64: [9007199254740993] } } },
+  { model: 'all_dtypes', verb: 'predict', body: { inputs: { ...allDtypes, s: [{ b64: 'aGVsbG8=' }], i64: [-9007199254740991], u8: [255] } } },
   { model: 'mnist', verb: 'predict', body: { instances: [pixels(1), pixels(2)] } },
   { model: 'mnist', verb: 'predict', body: { inputs: { image: [pixels(3)] }, user_id: 'u-17' } },
   { model: 'mnist_fp16', verb: 'predict', body: { instances: [pixels(4)] } },

@@ -1,6 +1,7 @@
 // Sends fuzz cases over real HTTP on one keep-alive connection pool, each with a deadline: a case
 // without a complete answer in time is a hang; a connection closed before any answer is a drop.
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FuzzCase } from './cases.ts';
 import type { Answer } from './verdict.ts';
 
@@ -68,6 +69,14 @@ export class FuzzClient {
         res.on('error', (e) => settle({ kind: 'dropped', detail: `answer cut: ${e.message}`, ms: ms() }));
         res.on('aborted', () => settle({ kind: 'dropped', detail: 'answer aborted', ms: ms() }));
       });
+      // CONNECT (and an accepted upgrade) answers with a tunnel, not a response to read: its
+      // status is the answer, and the tunnel is closed at once.
+      const tunnel = (res: IncomingMessage, socket: Socket, head: Buffer) => {
+        settle({ kind: 'answer', answer: { status: res.statusCode ?? 0, headers: res.headers, body: head.toString('utf8') }, ms: ms() });
+        socket.destroy();
+      };
+      req.on('connect', tunnel);
+      req.on('upgrade', tunnel);
       req.on('error', (e: NodeJS.ErrnoException) => {
         const retry = req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
         settle({ kind: 'dropped', detail: `${e.code ?? ''} ${e.message}${req.reusedSocket ? ' (reused socket)' : ''}`, ms: ms(), retry });

@@ -1,5 +1,6 @@
-// The fuzz result as text: one table row per family, then the first offenders of each, written so
-// that each can be sent again by hand (or regenerated with --replay FAMILY:INDEX and the seed).
+// The fuzz result as text: one table row per family, then each kind of offence with its first
+// requests, written so that each can be sent again by hand (or regenerated with --replay
+// FAMILY:INDEX and the seed).
 import type { FamilyResult, FuzzResult, Offender } from './run.ts';
 
 const COLUMNS: [string, (f: FamilyResult) => string | number][] = [
@@ -37,8 +38,12 @@ export function renderOffenders(result: FuzzResult): string {
   const lines: string[] = [];
   for (const f of result.families) {
     if (f.offenderCount === 0) continue;
-    lines.push(`${f.family}: ${f.offenderCount} offending requests, the first ${f.offenders.length}:`);
-    for (const o of f.offenders) lines.push(...describe(o, result.seed));
+    lines.push(`${f.family}: ${f.offenderCount} offending requests`);
+    for (const [signature, count] of Object.entries(f.signatures).sort((a, b) => b[1] - a[1])) {
+      const examples = f.offenders.filter((o) => o.signature === signature);
+      lines.push(`  ${signature}: ${count}, the first ${examples.length}:`);
+      for (const o of examples) lines.push(...describe(o, result.seed));
+    }
   }
   return lines.join('\n');
 }
@@ -46,11 +51,11 @@ export function renderOffenders(result: FuzzResult): string {
 function describe(o: Offender, seed: number): string[] {
   const headers = Object.entries(o.headers).map(([k, v]) => `${k}: ${clip(v, 80)}`);
   return [
-    `  #${o.index} [${o.kinds.join(', ')}] ${o.method} ${o.path}   (--seed ${seed} --replay ${o.family}:${o.index})`,
-    ...(headers.length ? [`    headers: ${headers.join(' | ')}`] : []),
-    ...(o.bodyBytes ? [`    body (${o.bodyBytes} bytes): ${JSON.stringify(o.bodyPrefix)}`] : []),
-    ...(o.status !== undefined ? [`    answer ${o.status}: ${JSON.stringify(o.answerPrefix)}`] : []),
-    ...(o.detail !== undefined ? [`    no answer: ${o.detail}`] : []),
+    `    #${o.index} ${o.method} ${o.path}   (--seed ${seed} --replay ${o.family}:${o.index})`,
+    ...(headers.length ? [`      headers: ${headers.join(' | ')}`] : []),
+    ...(o.bodyBytes ? [`      body (${o.bodyBytes} bytes): ${JSON.stringify(o.bodyPrefix)}`] : []),
+    ...(o.status !== undefined ? [`      answer ${o.status}: ${JSON.stringify(o.answerPrefix)}`] : []),
+    ...(o.detail !== undefined ? [`      no answer: ${o.detail}`] : []),
   ];
 }
 

@@ -33,18 +33,20 @@ export interface FuzzOptions {
   readonly connections?: number;
   /** The server's --max_body_bytes; gzip bombs inflate to 90–110 % of it. */
   readonly maxBodyBytes?: number;
-  /** Offenders kept per family for printing. */
+  /** Offenders kept per kind of offence (what, method, status) for printing, the first ones. */
   readonly keepOffenders?: number;
 }
 
 export const DEFAULT_FUZZ_OPTIONS = {
-  count: 2000, seconds: 300, families: FAMILIES, seed: 1, requestTimeoutMs: 10_000, connections: 8, maxBodyBytes: 1024 * 1024, keepOffenders: 5,
+  count: 2000, seconds: 300, families: FAMILIES, seed: 1, requestTimeoutMs: 10_000, connections: 8, maxBodyBytes: 1024 * 1024, keepOffenders: 3,
 } as const satisfies Required<FuzzOptions>;
 
 export type OffenceKind = Finding | 'hang' | 'dropped';
 
 export interface Offender {
   readonly family: Family;
+  /** What kind of offence: its kinds, the method and the status, e.g. `dropped CONNECT`. */
+  readonly signature: string;
   readonly index: number;
   readonly kinds: readonly OffenceKind[];
   readonly method: string;
@@ -72,7 +74,10 @@ export interface FamilyResult {
   leaks: number;
   offenderCount: number;
   slowestMs: number;
+  /** The first offenders of each kind, by index. */
   readonly offenders: Offender[];
+  /** Offending requests per kind of offence. */
+  readonly signatures: Record<string, number>;
 }
 
 export interface FuzzResult {
@@ -130,7 +135,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
 async function runFamily(family: Family, o: Required<FuzzOptions>, client: FuzzClient, markers: readonly string[]): Promise<FamilyResult> {
   const result: FamilyResult = {
     family, sent: 0, seconds: 0, classes: { '2xx': 0, '4xx': 0, '5xx designed': 0, '5xx other': 0, other: 0 }, codes: {},
-    hangs: 0, dropped: 0, unsendable: 0, undesigned5xx: 0, stacks: 0, leaks: 0, offenderCount: 0, slowestMs: 0, offenders: [],
+    hangs: 0, dropped: 0, unsendable: 0, undesigned5xx: 0, stacks: 0, leaks: 0, offenderCount: 0, slowestMs: 0, offenders: [], signatures: {},
   };
   const started = performance.now();
   const deadline = started + o.seconds * 1000;
@@ -163,7 +168,10 @@ async function runFamily(family: Family, o: Required<FuzzOptions>, client: FuzzC
       }
       if (kinds.length === 0) continue;
       result.offenderCount++;
-      if (result.offenders.length < o.keepOffenders) result.offenders.push(offender(family, index, c, kinds, answer, outcome.kind === 'answer' ? undefined : outcome.detail));
+      // One offence repeated a thousand times must not hide a different one behind it.
+      const found = offender(family, index, c, kinds, answer, outcome.kind === 'answer' ? undefined : outcome.detail);
+      const seen = (result.signatures[found.signature] = (result.signatures[found.signature] ?? 0) + 1);
+      if (seen <= o.keepOffenders) result.offenders.push(found);
     }
   };
   await Promise.all(Array.from({ length: o.connections }, worker));
@@ -191,8 +199,9 @@ function inflated(c: FuzzCase, limit: number): string | undefined {
 
 function offender(family: Family, index: number, c: FuzzCase, kinds: OffenceKind[], answer?: { status: number; body: string }, detail?: string): Offender {
   const body = c.body ? Buffer.from(c.body) : Buffer.alloc(0);
+  const unique = [...new Set(kinds)];
   return {
-    family, index, kinds: [...new Set(kinds)], method: c.method, path: c.path.length > 300 ? `${c.path.slice(0, 300)}…` : c.path, headers: c.headers,
+    family, index, signature: `${unique.join('+')} ${c.method}${answer ? ` ${answer.status}` : ''}`, kinds: unique, method: c.method, path: c.path.length > 300 ? `${c.path.slice(0, 300)}…` : c.path, headers: c.headers,
     bodyBytes: body.length, bodyPrefix: body.subarray(0, 160).toString('latin1'), status: answer?.status, answerPrefix: answer?.body.slice(0, 300), detail,
   };
 }

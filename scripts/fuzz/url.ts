@@ -1,12 +1,12 @@
 // URL mutators over TF Serving's grammar:
 //   /v1/models/{m}[/versions/{v}|/labels/{l}][:predict|:classify|:regress|/metadata]
 // with percent-encodings, huge numbers, unicode, `..`, empty segments, case changes, query
-// strings, and the methods libevent knows (plus a few it does not). CONNECT is left out: node's
-// client turns it into a tunnel that never gives a response to count.
+// strings, and the methods libevent knows (plus a few it does not, and CONNECT, which must be
+// answered like any other, not dropped).
 import { MODELS, urlOf, utf8, VALID_REQUESTS, type FuzzCase } from './cases.ts';
 import type { Random } from './random.ts';
 
-const METHODS = ['GET', 'POST', 'GET', 'POST', 'GET', 'POST', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'TRACE'];
+const METHODS = ['GET', 'POST', 'GET', 'POST', 'GET', 'POST', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'TRACE', 'CONNECT'];
 const VERBS = [':predict', ':predict', ':predict', ':classify', ':regress', '/metadata', '/metadata', '', '', ':PREDICT', ':Predict', ':predict:predict', ':explain', '/METADATA', ':', '/metadata/', ':predict/'];
 const OTHER_PATHS = [
   '/', '/v1', '/v1/', '/v1/models', '/v1/models/', '/V1/MODELS/half_plus_two', '/v2/models/half_plus_two', '/monitoring/prometheus/metrics',
@@ -76,5 +76,6 @@ function encodeAll(text: string): string {
 }
 
 function swapCase(r: Random, text: string): string {
-  return [...text].map((c) => (r.chance(0.5) ? c.toUpperCase() : c.toLowerCase())).join('');
+  // ASCII only: `ÿ` upper-cased is `Ÿ` (U+0178), which no HTTP client sends raw.
+  return [...text].map((c) => (!/[a-z]/i.test(c) ? c : r.chance(0.5) ? c.toUpperCase() : c.toLowerCase())).join('');
 }
