@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleApp } from '../../infra/container/bundle.mjs';
 import { containerCommand } from '../../infra/container/entrypoint.mjs';
 import { probe, serverUrl } from '../../infra/container/healthcheck.mjs';
+import { OPTIONS } from '../../functions/options/option-table.ts';
 import { exampleRepository } from '../helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -162,6 +163,22 @@ describe('the image\'s /app (bundle.mjs) started through its entrypoint', () => 
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toContain(':tensorflow:serving:request_count');
       expect(server.stdout()).toMatch(/"event":"version_loaded"[^\n]*"model":"mnist"/);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 60_000);
+
+  // TF Serving's image form: only MODEL_NAME and MODEL_BASE_PATH (issue 12's single-model mode,
+  // from the command line's side; run once the option table reads those variables).
+  const singleModelMode = (OPTIONS as readonly { env?: string }[]).some((o) => o.env === 'MODEL_NAME');
+  it.skipIf(!singleModelMode)('serves ${MODEL_BASE_PATH}/${MODEL_NAME} given only TF Serving\'s variables', async () => {
+    const base = await repositoryWithout(join(scratch, 'tfs-base'));
+    const server = await startApp(app, ['--rest_api_port=0', '--host=127.0.0.1'], { ...(await imageEnv()), MODEL_NAME: 'two_io', MODEL_BASE_PATH: base });
+    try {
+      const res = await fetch(`${server.url}/v1/models/two_io:predict`, { method: 'POST', body: '{"instances": [{"a": [1.0, 2.0], "b": 3}]}' });
+      expect(res.status).toBe(200);
+      expect((await fetch(`${server.url}/v1/models/mnist`)).status).toBe(404); // one model, not the folder's others
+      expect(healthcheck(join(app, 'healthcheck.mjs'), [server.url]).code).toBe(0);
     } finally {
       expect(await server.stop()).toBe(0);
     }
