@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve, type EdgeserveOptions } from '../../functions/app.ts';
+import { libeventErrorPage } from '../../functions/rest/responses.ts';
 import { fromIncomingMessage, writeResponse } from './node-exchange.ts';
 
 export interface NodeServerOptions extends EdgeserveOptions {
@@ -35,6 +36,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       (response) => writeResponse(res, response, request),
       () => res.destroy(), // unreachable: the handler turns every failure into a response
     );
+  });
+  // node:http hands CONNECT to a 'connect' listener and, with none, drops the socket unanswered.
+  // TF Serving (libevent) answers a method it does not serve with its 501 page: so does this.
+  server.on('connect', (_req, socket) => {
+    const page = libeventErrorPage(501);
+    socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(page.body!)}\r\nConnection: close\r\n\r\n${page.body}`);
   });
   await listen(server, options.port, options.host);
   const stopTimer = startRefreshTimer(edgeserve, options.refreshIntervalMs ?? DEFAULT_SERVING_OPTIONS.refreshIntervalMs);

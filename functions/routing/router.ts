@@ -179,9 +179,12 @@ export class Router {
   private override(forced: string): RouteDecision {
     const arm = this.arm(forced);
     if (arm) return this.decision(arm, 'override');
-    const version = /^v?(\d+)$/.exec(forced)?.[1];
-    if (version !== undefined) {
-      return { arm: { name: `v${Number(version)}`, version: Number(version), weight: 0 }, selector: { kind: 'version', version: Number(version) }, reason: 'override' };
+    const digits = /^v?(\d{1,19})$/.exec(forced)?.[1];
+    if (digits !== undefined) {
+      // Exact, as in a URL: a number past 2^53 keeps its digits (and can name no loaded version).
+      const exact = BigInt(digits);
+      const version = exact <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(exact) : exact;
+      return { arm: { name: `v${version}`, weight: 0, ...(typeof version === 'number' ? { version } : {}) }, selector: { kind: 'version', version }, reason: 'override' };
     }
     throw invalidArgument(
       `Routing override "${forced}" names no arm of model ${this.model} (arms: ${this.config.arms.map((a) => a.name).join(', ')}; or v<version>)`,

@@ -144,6 +144,9 @@ describe('routing', () => {
     const bad = await on.predict({ 'x-edgeserve-arm': 'blue' });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body!).error).toBe('Routing override "blue" names no arm of model half_plus_two (arms: stable, canary; or v<version>)');
+    // A version past 2^53 keeps its digits, as in a URL (before: Specific(…, 9007199254740992)).
+    const huge = await on.predict({ 'x-edgeserve-arm': 'v9007199254740993' });
+    expect(JSON.parse(huge.body!)).toEqual({ error: 'Servable not found for request: Specific(half_plus_two, 9007199254740993)' });
   });
 
   it('shadow traffic never changes the response and its comparison is recorded', async () => {
