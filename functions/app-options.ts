@@ -4,24 +4,46 @@
 import type { EdgeserveOptions } from './app.ts';
 import { parseAuthConfig } from './auth/auth-config.ts';
 import { DEFAULT_BATCHING } from './config/batching-parameters.ts';
-import { parseRepositoryConfig } from './config/model-config.ts';
+import { parseRepositoryConfig, type RepositoryConfig } from './config/model-config.ts';
+import { modelSource, type ModelSource, type Notice } from './options/model-source.ts';
 import type { OptionValues } from './options/option-table.ts';
+import { OptionError } from './options/parse-value.ts';
 
 export type ServingOptions = Pick<
   EdgeserveOptions,
   | 'config' | 'cors' | 'routingAdmin' | 'metricsPath' | 'requestBodySampleRate' | 'maxBodyBytes' | 'timeoutMs'
   | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxLoadRetries' | 'loadRetryIntervalMs' | 'loadTimeoutMs'
-  | 'warmup' | 'warmupIterations' | 'batching' | 'auth'
+  | 'warmup' | 'warmupIterations' | 'batching' | 'auth' | 'allowVersionLabelsForUnavailableModels'
 >;
+
+export interface ServingChoice {
+  readonly serving: ServingOptions;
+  /** Which models are served (the adapter opens the store that goes with it). */
+  readonly source: ModelSource;
+  /** Warnings for the operator, to be logged at start. */
+  readonly notices: readonly Notice[];
+}
+
+/** What only the platform knows; Node resolves a relative single-model folder against the working directory. */
+export interface PlatformPaths {
+  readonly absolute?: (path: string) => string;
+}
 
 /**
  * Unset values stay undefined, so createEdgeserve's own defaults apply (the table's defaults are
  * the same numbers, checked by test/options). Batching turned on without parameters takes TF
  * Serving's defaults; Node replaces them with --batching_parameters_file's.
  */
-export function servingOptions(values: OptionValues): ServingOptions {
-  return {
-    config: values.modelConfig ? parseRepositoryConfig(values.modelConfig, 'EDGESERVE_MODEL_CONFIG') : undefined,
+export function servingChoice(values: OptionValues, paths: PlatformPaths = {}): ServingChoice {
+  const { source, notices } = modelSource(values);
+  const config =
+    source.kind === 'single'
+      ? singleModelConfig(source.name, paths.absolute ? paths.absolute(source.basePath) : source.basePath)
+      : values.modelConfig
+        ? checkVersionLabels(parseRepositoryConfig(values.modelConfig, 'EDGESERVE_MODEL_CONFIG'), values.allowVersionLabels ?? true)
+        : undefined;
+  const serving: ServingOptions = {
+    config,
     cors: values.cors,
     routingAdmin: values.routingAdmin,
     metricsPath: values.prometheusPath || undefined,
@@ -31,11 +53,42 @@ export function servingOptions(values: OptionValues): ServingOptions {
     refreshIntervalMs: values.pollSeconds === undefined ? undefined : values.pollSeconds * 1000,
     memoryBudgetBytes: values.memoryBudgetBytes,
     maxLoadRetries: values.maxLoadRetries,
-    loadRetryIntervalMs: values.loadRetryIntervalMs,
+    // TF Serving's flag is in microseconds; edgeserve's own option in milliseconds.
+    loadRetryIntervalMs: values.loadRetryIntervalMicros !== undefined ? Math.ceil(values.loadRetryIntervalMicros / 1000) : values.loadRetryIntervalMs,
     loadTimeoutMs: values.loadTimeoutMs,
     warmup: values.warmup,
-    warmupIterations: values.warmupIterations,
+    // TF Serving uses num_request_iterations_for_warmup "only if > 0": 0 is the default, one replay.
+    warmupIterations: values.warmupIterations || undefined,
     batching: values.enableBatching ? DEFAULT_BATCHING : undefined,
     auth: values.authConfig ? parseAuthConfig(values.authConfig, 'EDGESERVE_AUTH_CONFIG') : undefined,
+    allowVersionLabelsForUnavailableModels: values.allowVersionLabelsForUnavailableModels,
   };
+  return { serving, source, notices };
+}
+
+/** The serving options alone (Workers, which have no single-model mode, and tests). */
+export function servingOptions(values: OptionValues, paths: PlatformPaths = {}): ServingOptions {
+  return servingChoice(values, paths).serving;
+}
+
+/**
+ * TF Serving's BuildSingleModelConfig: one model, this name, its versions in this folder or URL
+ * (absolute, so it is read there and not under a repository), the default policy (latest 1).
+ */
+export function singleModelConfig(name: string, basePath: string): RepositoryConfig {
+  if (name === '') throw new OptionError('--model_name must not be empty');
+  return parseRepositoryConfig(JSON.stringify({ models: [{ name, base_path: basePath }] }), '--model_name');
+}
+
+/**
+ * TF Serving's allow_version_labels = false: a config that assigns labels is refused, with its
+ * message. Returns the config unchanged when labels are allowed or none are given.
+ */
+export function checkVersionLabels(config: RepositoryConfig, allowed: boolean): RepositoryConfig {
+  if (allowed) return config;
+  const labelled = config.models.filter((m) => m.versionLabels.size > 0).map((m) => m.name);
+  if (labelled.length > 0) {
+    throw new OptionError(`Model version labels are not currently allowed by the server (--allow_version_labels=false), but the config labels ${labelled.join(', ')}`);
+  }
+  return config;
 }

@@ -11,6 +11,8 @@ export interface NodeServerOptions extends EdgeserveOptions {
   readonly host: string;
   /** Load every aspired version before listening (TF Serving's behaviour); false loads on first use. */
   readonly preload: boolean;
+  /** A polled config file (--model_config_file_poll_wait_seconds): started once the server listens. */
+  readonly configWatch?: { start(changed: () => Promise<unknown>): () => void };
 }
 
 // A long-lived process can afford a timer: idle servers pick up new versions too. Requests still
@@ -45,6 +47,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   });
   await listen(server, options.port, options.host);
   const stopTimer = startRefreshTimer(edgeserve, options.refreshIntervalMs ?? DEFAULT_SERVING_OPTIONS.refreshIntervalMs);
+  // A refresh already under way may have read the config before it changed: a second one, after
+  // it, is sure to apply the new config (one extra listing per change of the file).
+  const stopWatch = options.configWatch?.start(async () => {
+    await edgeserve.manager.refresh();
+    await edgeserve.manager.refresh();
+  }) ?? (() => {});
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
@@ -52,6 +60,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     url: `http://${host}:${port}`,
     async close() {
       stopTimer();
+      stopWatch();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open; idle ones can go now.

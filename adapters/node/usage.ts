@@ -3,6 +3,7 @@
 import { defaultsText, flagUsage } from '../../functions/options/describe-option.ts';
 import { SECTIONS } from '../../functions/options/option-spec.ts';
 import { optionsFor } from '../../functions/options/read-options.ts';
+import { IGNORED_TF_FLAGS } from '../../functions/options/tf-serving-flags.ts';
 
 const COLUMN = 40;
 
@@ -11,6 +12,7 @@ export function usageText(): string {
   const lines = [
     'Usage: edgeserve [serve] [options]   serve a model repository over TF Serving\'s REST API',
     '       edgeserve index DIR           write DIR/index.json, the listing an HTTP(S) repository publishes',
+    '       edgeserve --version           print the version',
     '',
     'A flag wins over its environment variable, which wins over the default. Flags take',
     '--flag value or --flag=value; booleans --flag or --flag=true|false|1|0.',
@@ -27,6 +29,25 @@ export function usageText(): string {
       lines.push(`${' '.repeat(COLUMN)}${where} · default: ${defaultsText(option, ['node'])}`);
     }
   }
-  lines.push('', '  -h, --help                            this text');
+  // TF Serving's flags that cannot apply are accepted so its command lines start edgeserve; each
+  // prints a warning with its reason at start (README, "Coming from TF Serving").
+  lines.push('', "Accepted from TF Serving's tensorflow_model_server without effect (a warning says why):");
+  lines.push(wrap([...IGNORED_TF_FLAGS.keys()].map((f) => `--${f}`), '  '));
+  lines.push('', '  -h, --help                            this text', '  --version                             the version');
+  return lines.join('\n');
+}
+
+/** Words joined by spaces, wrapped at 100 columns after `indent`. */
+function wrap(words: readonly string[], indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of words) {
+    if (line.length + word.length + 1 > 100 && line.trim() !== '') {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += `${word} `;
+  }
+  lines.push(line.trimEnd());
   return lines.join('\n');
 }

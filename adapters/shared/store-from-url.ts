@@ -5,6 +5,7 @@ import { HttpStore } from '../../functions/storage/http.ts';
 import type { ModelStore } from '../../functions/storage/model-store.ts';
 import { parseS3Url } from '../../functions/storage/model-store.ts';
 import type { OptionValues } from '../../functions/options/option-table.ts';
+import { s3EndpointUrl } from '../../functions/options/s3-endpoint.ts';
 import { FileSystemStore } from '../storage/fs.ts';
 import { S3Store } from '../storage/s3.ts';
 
@@ -14,15 +15,18 @@ export interface StoreOptions {
   /** Unset: the SDK's region chain (AWS_REGION, the profile …). */
   readonly s3Region?: string;
   readonly s3ForcePathStyle?: boolean;
+  /** TF Serving's S3_VERIFY_SSL=0: the endpoint's certificate is not checked (a self-signed MinIO). */
+  readonly s3SkipCertificateCheck?: boolean;
   readonly timeoutMs?: number;
 }
 
 /** The storage options of the option table. */
 export function storeOptionsFrom(values: OptionValues): StoreOptions {
   return {
-    s3Endpoint: values.s3Endpoint,
-    s3Region: values.s3Region,
+    s3Endpoint: s3EndpointUrl(values.s3Endpoint, values.s3UseHttps),
+    s3Region: values.s3Region ?? values.awsRegion,
     s3ForcePathStyle: values.s3ForcePathStyle,
+    s3SkipCertificateCheck: values.s3VerifySsl === false,
     timeoutMs: values.storageTimeoutMs,
   };
 }
@@ -38,9 +42,19 @@ export function storeFromUrl(location: string, options: StoreOptions = {}): Mode
         ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
         ...(options.s3Region ? { region: options.s3Region } : {}),
         ...(options.s3ForcePathStyle ? { forcePathStyle: true } : {}),
+        // The SDK takes its Node handler's options in place of a handler: no import of its internals.
+        ...(options.s3SkipCertificateCheck ? { requestHandler: { httpsAgent: { rejectUnauthorized: false } } } : {}),
       },
     });
   }
   if (/^https?:\/\//.test(location)) return new HttpStore(location, { timeoutMs: options.timeoutMs });
   return new FileSystemStore(location);
+}
+
+/**
+ * createEdgeserve's openStore: the store of a model whose config gives an absolute base_path (a
+ * folder, `s3://…`, `https://…`), with the same storage options as the repository's.
+ */
+export function storeOpener(options: StoreOptions = {}): (location: string) => ModelStore {
+  return (location) => storeFromUrl(location, options);
 }

@@ -6,6 +6,8 @@ import { servingOptions } from '../../functions/app-options.ts';
 import { jsonLineSink } from '../../functions/metrics/request-record.ts';
 import type { OptionValues } from '../../functions/options/option-table.ts';
 import { readEnvOptions } from '../../functions/options/read-options.ts';
+import { s3EndpointUrl } from '../../functions/options/s3-endpoint.ts';
+import { consoleLogger } from '../../functions/util/log.ts';
 import { HttpStore } from '../../functions/storage/http.ts';
 import { parseS3Url, type ModelStore } from '../../functions/storage/model-store.ts';
 import { S3FetchStore } from '../../functions/storage/s3-fetch.ts';
@@ -31,10 +33,16 @@ export interface WorkersOptions {
 
 export function workersOptions(env: Env): WorkersOptions {
   const values = readEnvOptions(env, 'workers');
+  if (values.s3VerifySsl === false) {
+    // fetch() on Workers always verifies certificates; there is no switch to honour.
+    consoleLogger.log('warn', 'variable_ignored', { variables: ['S3_VERIFY_SSL'], reason: 'Workers always check the S3 endpoint\'s certificate' });
+  }
   return {
     serving: {
       ...servingOptions(values),
       store: storeFor(env, values),
+      // A config's absolute base_path (s3://…, https://…) is read where it points.
+      openStore: (location) => urlStore(location, values),
       // Workers Logs (and Logpush) parse JSON lines: one per request carries its numbers.
       requestSink: values.logRequests === false ? undefined : jsonLineSink((line) => console.log(line)),
     },
@@ -47,13 +55,19 @@ export function workersOptions(env: Env): WorkersOptions {
 function storeFor(env: Env, values: OptionValues): ModelStore {
   if (typeof env.MODELS === 'object' && env.MODELS !== null) return new R2Store(env.MODELS, values.modelsPrefix ?? '');
   const location = values.modelBasePath;
-  if (location?.startsWith('s3://')) {
+  if (location !== undefined) return urlStore(location, values, 'EDGESERVE_MODEL_BASE_PATH');
+  throw new Error('edgeserve needs an R2 binding named MODELS, or EDGESERVE_MODEL_BASE_PATH (s3://… or https://…)');
+}
+
+/** An s3:// or https:// location, with the storage options of the table. */
+function urlStore(location: string, values: OptionValues, name = 'base_path'): ModelStore {
+  if (location.startsWith('s3://')) {
     const { bucket, prefix } = parseS3Url(location);
     return new S3FetchStore({
       bucket,
       prefix,
-      endpoint: values.s3Endpoint,
-      region: values.s3Region,
+      endpoint: s3EndpointUrl(values.s3Endpoint, values.s3UseHttps),
+      region: values.s3Region ?? values.awsRegion,
       forcePathStyle: values.s3ForcePathStyle,
       // Workers have no AWS credential chain: the keys come as secrets.
       accessKeyId: values.awsAccessKeyId ?? '',
@@ -62,9 +76,6 @@ function storeFor(env: Env, values: OptionValues): ModelStore {
       timeoutMs: values.storageTimeoutMs,
     });
   }
-  if (location !== undefined && /^https?:\/\//.test(location)) return new HttpStore(location, { timeoutMs: values.storageTimeoutMs });
-  if (location !== undefined) {
-    throw new Error(`EDGESERVE_MODEL_BASE_PATH must be s3://… or https://… on Workers (there is no filesystem), got ${JSON.stringify(location)}`);
-  }
-  throw new Error('edgeserve needs an R2 binding named MODELS, or EDGESERVE_MODEL_BASE_PATH (s3://… or https://…)');
+  if (/^https?:\/\//.test(location)) return new HttpStore(location, { timeoutMs: values.storageTimeoutMs });
+  throw new Error(`${name} must be s3://… or https://… on Workers (there is no filesystem), got ${JSON.stringify(location)}`);
 }

@@ -14,23 +14,45 @@ const WORKERS = ['workers'] as const;
 export const OPTIONS = [
   // Repository
   { key: 'modelBasePath', flag: 'model_base_path', env: 'EDGESERVE_MODEL_BASE_PATH', type: 'string', arg: 'DIR|s3://B/P|URL', platforms: ALL,
-    defaultOn: { node: 'models', workers: { text: 'the R2 binding MODELS' }, lambda: { text: 'required' } },
-    help: 'the model repository: a folder (Node), s3://bucket/prefix, or an https:// URL with index.json; on Workers an R2 binding named MODELS wins', section: 'Repository' },
+    // A text default on Node too: the readers leave it unset, so the CLI can tell "given" from "defaulted"
+    // (with --model_name, a given path is one model's folder; the default folder never is).
+    defaultOn: { node: { text: 'models' }, workers: { text: 'the R2 binding MODELS' }, lambda: { text: 'required' } },
+    help: "the model repository: a folder (Node), s3://bucket/prefix, or an https:// URL with index.json; on Workers an R2 binding named MODELS wins. With --model_name, that one model's folder (TF Serving's single-model mode)", section: 'Repository' },
+  { key: 'modelName', flag: 'model_name', type: 'string', arg: 'NAME', platforms: NODE, default: { text: 'none: every model of the repository' },
+    help: "TF Serving's single-model mode: serve --model_base_path (or MODEL_BASE_PATH/NAME) as this one model; ignored with --model_config_file, as in TF Serving", section: 'Repository' },
+  { key: 'imageModelName', env: 'MODEL_NAME', type: 'string', arg: 'NAME', platforms: NODE_LAMBDA, default: { text: 'none' },
+    help: "TF Serving's image variable: with MODEL_BASE_PATH, serve ${MODEL_BASE_PATH}/${MODEL_NAME} as this one model, unless a flag or EDGESERVE_MODEL_BASE_PATH/EDGESERVE_MODEL_CONFIG names the models", section: 'Repository' },
+  { key: 'imageModelBasePath', env: 'MODEL_BASE_PATH', type: 'string', arg: 'DIR|s3://B/P|URL', platforms: NODE_LAMBDA, default: { text: 'none' },
+    help: "TF Serving's image variable: the folder holding MODEL_NAME's folder (the image's /models)", section: 'Repository' },
   { key: 'modelsPrefix', env: 'MODELS_PREFIX', type: 'string', arg: 'PREFIX', platforms: WORKERS, default: { text: 'the bucket root' },
     help: "the repository's folder inside the MODELS bucket", section: 'Repository' },
   { key: 'modelConfigFile', flag: 'model_config_file', type: 'string', arg: 'FILE', platforms: NODE, default: { text: "repository's own" },
-    help: 'a model config file, JSON or TF Serving text format; wins over EDGESERVE_MODEL_CONFIG', section: 'Repository' },
+    help: 'a model config file, JSON or TF Serving text format: exactly its models are served; wins over EDGESERVE_MODEL_CONFIG', section: 'Repository' },
+  { key: 'modelConfigPollSeconds', flag: 'model_config_file_poll_wait_seconds', type: 'integer', arg: 'N', platforms: NODE, default: 0,
+    help: 'read --model_config_file again every N seconds and apply what changed (a bad file is logged, the last good config kept); 0 reads it once', section: 'Repository' },
   { key: 'modelConfig', env: 'EDGESERVE_MODEL_CONFIG', type: 'string', arg: 'TEXT', platforms: ALL, default: { text: "repository's own" },
     help: "the model config itself (JSON or text format), instead of the repository's models.config(.json)", section: 'Repository' },
   { key: 'pollSeconds', flag: 'file_system_poll_wait_seconds', env: 'EDGESERVE_POLL_SECONDS', type: 'integer', arg: 'N', platforms: ALL, default: 30,
     help: 'how old a listing may get before a request refreshes it; 0 lists once', section: 'Repository' },
+  { key: 'allowVersionLabels', flag: 'allow_version_labels', env: 'EDGESERVE_ALLOW_VERSION_LABELS', type: 'boolean', platforms: ALL, default: true,
+    help: "TF Serving's ServerCore option: false refuses a given config (file or EDGESERVE_MODEL_CONFIG) that has version_labels", section: 'Repository' },
+  { key: 'allowVersionLabelsForUnavailableModels', flag: 'allow_version_labels_for_unavailable_models', env: 'EDGESERVE_ALLOW_VERSION_LABELS_FOR_UNAVAILABLE_MODELS',
+    type: 'boolean', platforms: ALL, default: false,
+    help: 'a new label may name a version that is not AVAILABLE yet (otherwise labels move only to AVAILABLE versions)', section: 'Repository' },
 
   // Storage
-  { key: 's3Endpoint', flag: 's3_endpoint', env: 'S3_ENDPOINT', type: 'string', arg: 'URL', platforms: ALL, default: { text: 'AWS' },
-    help: "an S3-compatible endpoint (MinIO, R2's S3 API), as TF Serving's S3_ENDPOINT", section: 'Storage' },
+  { key: 's3Endpoint', flag: 's3_endpoint', env: 'S3_ENDPOINT', type: 'string', arg: 'URL|HOST:PORT', platforms: ALL, default: { text: 'AWS' },
+    help: "an S3-compatible endpoint (MinIO, R2's S3 API): a URL, or TF Serving's host:port with S3_USE_HTTPS", section: 'Storage' },
+  { key: 's3UseHttps', env: 'S3_USE_HTTPS', type: 'boolean', platforms: ALL, default: true,
+    help: "TF Serving's: whether a host:port S3_ENDPOINT is reached over https (a URL says it itself)", section: 'Storage' },
+  { key: 's3VerifySsl', env: 'S3_VERIFY_SSL', type: 'boolean', platforms: ALL, default: true,
+    help: "TF Serving's: 0 skips the S3 endpoint's certificate check on Node and Lambda (logged); Workers always check", section: 'Storage' },
   { key: 's3Region', flag: 's3_region', env: 'S3_REGION', type: 'string', arg: 'REGION', platforms: ALL,
-    defaultOn: { node: { text: "the SDK's (AWS_REGION)" }, lambda: { text: "the function's (AWS_REGION)" }, workers: 'us-east-1' },
-    help: "the bucket's region; on Node and Lambda the AWS SDK falls back to AWS_REGION", section: 'Storage' },
+    defaultOn: { node: { text: "AWS_REGION, else the SDK's chain" }, lambda: { text: "AWS_REGION (the function's)" }, workers: { text: 'AWS_REGION, else us-east-1' } },
+    help: "the bucket's region; AWS_REGION when unset", section: 'Storage' },
+  { key: 'awsRegion', env: 'AWS_REGION', type: 'string', arg: 'REGION', platforms: ALL,
+    defaultOn: { node: { text: "the SDK's chain" }, lambda: { text: "the function's" }, workers: { text: 'none' } },
+    help: "the AWS region (TF Serving's and the AWS SDK's variable), the bucket's unless S3_REGION says otherwise", section: 'Storage' },
   { key: 's3ForcePathStyle', flag: 's3_force_path_style', env: 'S3_FORCE_PATH_STYLE', type: 'boolean', platforms: ALL, default: false,
     help: 'path-style S3 URLs (endpoint/bucket/key), for MinIO and most S3 clones', section: 'Storage' },
   { key: 'storageTimeoutMs', flag: 'storage_timeout_ms', env: 'EDGESERVE_STORAGE_TIMEOUT_MS', type: 'integer', arg: 'N', platforms: ALL, default: 10_000,
@@ -56,6 +78,8 @@ export const OPTIONS = [
     help: 'retries of a failed load', section: 'Models' },
   { key: 'loadRetryIntervalMs', flag: 'load_retry_interval_ms', env: 'EDGESERVE_LOAD_RETRY_INTERVAL_MS', type: 'integer', arg: 'N', platforms: ALL, default: 5_000,
     help: 'delay before the first retry, doubling after each', section: 'Models' },
+  { key: 'loadRetryIntervalMicros', flag: 'load_retry_interval_micros', type: 'integer', arg: 'N', platforms: NODE, default: { text: '--load_retry_interval_ms' },
+    help: "the same delay in TF Serving's unit, microseconds (rounded up to ms); wins over --load_retry_interval_ms", section: 'Models' },
   { key: 'loadTimeoutMs', flag: 'load_timeout_ms', env: 'EDGESERVE_LOAD_TIMEOUT_MS', type: 'integer', arg: 'N', platforms: ALL, default: 120_000,
     help: 'the longest one load (fetch, verify, session, warmup) may take; then DEADLINE_EXCEEDED and a retry', section: 'Models' },
 
@@ -68,8 +92,12 @@ export const OPTIONS = [
   // Runtime
   { key: 'backend', flag: 'backend', env: 'EDGESERVE_BACKEND', type: 'enum', choices: ['ort-node', 'ort-web'], platforms: NODE_LAMBDA, default: 'ort-node',
     help: 'native onnxruntime, or the WASM build Workers run', section: 'Runtime' },
-  { key: 'threads', flag: 'threads', env: 'EDGESERVE_THREADS', type: 'integer', arg: 'N', platforms: NODE_LAMBDA, default: { text: "runtime's" },
-    help: 'intra-op threads; 0: the runtime chooses', section: 'Runtime' },
+  { key: 'threads', flag: 'tensorflow_intra_op_parallelism', env: 'EDGESERVE_THREADS', type: 'integer', arg: 'N', platforms: NODE_LAMBDA, default: { text: "runtime's" },
+    help: "onnxruntime's intra-op threads (one operator's work split); 0: the runtime chooses", section: 'Runtime' },
+  { key: 'interOpThreads', flag: 'tensorflow_inter_op_parallelism', env: 'EDGESERVE_INTER_OP_THREADS', type: 'integer', arg: 'N', platforms: NODE_LAMBDA, default: { text: "runtime's" },
+    help: "onnxruntime's inter-op threads: above 1, independent operators run at once (parallel execution mode); 0: the runtime chooses", section: 'Runtime' },
+  { key: 'sessionParallelism', flag: 'tensorflow_session_parallelism', type: 'integer', arg: 'N', platforms: NODE, default: 0,
+    help: 'both thread counts at once, when neither of the two flags above is given (TF Serving\'s rule); 0: the runtime chooses', section: 'Runtime' },
   { key: 'executionProviders', flag: 'execution_providers', env: 'EDGESERVE_EXECUTION_PROVIDERS', type: 'list', arg: 'LIST', platforms: NODE_LAMBDA, default: ['cpu'],
     help: 'ort-node execution providers to try in order, e.g. webgpu,cuda,cpu; the first that starts serves', section: 'Runtime' },
 
@@ -97,6 +125,8 @@ export const OPTIONS = [
     help: 'serve Prometheus metrics at this path (TF Serving\'s: /monitoring/prometheus/metrics)', section: 'Server' },
 
   // Logs
+  { key: 'logFormat', flag: 'log_format', env: 'EDGESERVE_LOG_FORMAT', type: 'enum', choices: ['auto', 'json', 'text'], platforms: NODE, default: 'auto',
+    help: 'json: one JSON object per line; text: a start-up summary and readable lines; auto: text when stdout is a terminal', section: 'Logs' },
   { key: 'logRequests', flag: 'log_requests', env: 'EDGESERVE_LOG_REQUESTS', type: 'boolean', platforms: ALL, default: true,
     help: 'one JSON line per /v1 request (EMF on Lambda)', section: 'Logs' },
   { key: 'logRequestBodies', flag: 'log_request_bodies', env: 'EDGESERVE_LOG_REQUEST_BODIES', type: 'rate', arg: 'RATE', platforms: ALL, default: 0,
@@ -120,6 +150,11 @@ export type OptionValues = { readonly [O in Option as O['key']]?: ValueOf<O> };
  * one is an error that names the new name, so a deployment that still sets it fails at start
  * instead of silently reading the default (AWS, not its MinIO).
  */
+/** Flags renamed to TF Serving's spelling: the old one is an error that names the new one. */
+export const RENAMED_FLAGS: readonly { readonly flag: string; readonly now: string }[] = [
+  { flag: 'threads', now: 'tensorflow_intra_op_parallelism' },
+];
+
 export const RENAMED_VARIABLES: readonly { readonly env: string; readonly now: string; readonly platforms: readonly Platform[] }[] = [
   { env: 'MODELS_URL', now: 'EDGESERVE_MODEL_BASE_PATH', platforms: WORKERS },
   { env: 'EDGESERVE_S3_ENDPOINT', now: 'S3_ENDPOINT', platforms: ['lambda'] },

@@ -60,7 +60,8 @@ describe('parseCommandLine: flag forms', () => {
     for (const option of optionsFor('node')) {
       if (option.flag === undefined) continue;
       const value = option.type === 'boolean' ? [] : [option.type === 'enum' ? option.choices![0]! : option.type === 'rate' ? '0.5' : '1'];
-      const argv = [`--${option.flag}`, ...value, ...(option.key === 'batchingParametersFile' ? ['--enable_batching'] : [])];
+      const needs = { batchingParametersFile: ['--enable_batching'], modelName: ['--model_base_path', 'm'] } as Record<string, string[]>;
+      const argv = [`--${option.flag}`, ...value, ...(needs[option.key] ?? [])];
       expect(parseCommandLine(argv, {}).kind, argv.join(' ')).toBe('serve');
     }
   });
@@ -72,7 +73,8 @@ describe('parseCommandLine: flag forms', () => {
 
 describe('parseCommandLine: precedence', () => {
   it('a flag beats the environment, which beats the default', () => {
-    expect(serve([], {})).toMatchObject({ port: 8501, modelBasePath: 'models' });
+    expect(serve([], {})).toMatchObject({ port: 8501 });
+    expect(serve([], {}).modelBasePath).toBeUndefined(); // its default, "models", is the CLI's: given and defaulted differ
     expect(serve([], { EDGESERVE_PORT: '9001' })).toMatchObject({ port: 9001 });
     expect(serve(['--rest_api_port', '9002'], { EDGESERVE_PORT: '9001' })).toMatchObject({ port: 9002 });
   });
@@ -171,7 +173,8 @@ describe('nodeServerOptions: the files named by flags', () => {
       { EDGESERVE_MODEL_CONFIG: 'not read: the file wins', EDGESERVE_PROMETHEUS_PATH: '/not-read' },
     );
     const options = await nodeServerOptions(values, silentLogger);
-    expect((options.config as RepositoryConfig | undefined)?.models.map((m) => m.name)).toEqual(['half_plus_two']);
+    const config = typeof options.config === 'function' ? await options.config() : (options.config as RepositoryConfig | undefined);
+    expect(config?.models.map((m) => m.name)).toEqual(['half_plus_two']);
     expect(options.metricsPath).toBe('/monitoring/prometheus/metrics');
     expect(options.batching).toEqual({ ...DEFAULT_BATCHING, maxBatchSize: 8, batchTimeoutMicros: 500 });
     expect(options).toMatchObject({ loadTimeoutMs: 7000, port: 8501, host: '127.0.0.1', preload: true });
