@@ -35,13 +35,13 @@ const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS',
 export type RestHandler = (request: RestRequest) => Promise<RestResponse>;
 
 export function createRestHandler(options: RestOptions): RestHandler {
-  const { metrics } = options;
+  const { metrics, guard } = options;
+  const probeOptions = { ...options, authenticated: guard !== undefined };
   return async (request) => {
     const started = performance.now();
     const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
-    const { guard } = options;
-    const probe = probePage(method, path, { ...options, authenticated: guard !== undefined });
+    const probe = probePage(method, path, probeOptions);
     if (probe) return probe;
     if (isAdminPage(method, path, options)) {
       const access = guard && (await guard.authenticate((n) => request.header(n), path));
