@@ -1,15 +1,25 @@
-// The README's configuration table is the generated one: editing the option table without
-// regenerating it (`npx tsx scripts/options-table.ts`) fails here.
+// The README's generated tables are what the script prints: editing the option table or the list
+// of TF Serving's flags without regenerating (`npx tsx scripts/options-table.ts [--tf-serving]`)
+// fails here.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { optionsTable, TABLE_END, TABLE_START } from '../../scripts/options-table.ts';
+import { optionsTable, TABLE_END, TABLE_START, TF_TABLE_END, TF_TABLE_START, tfServingTable } from '../../scripts/options-table.ts';
+
+const readme = readFileSync(join(resolve(import.meta.dirname, '../..'), 'README.md'), 'utf8');
+
+function between(start: string, end: string): string {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  expect(from, `README.md has ${start}`).toBeGreaterThanOrEqual(0);
+  expect(to, 'README.md has the end marker after it').toBeGreaterThan(from);
+  return readme.slice(from + start.length, to).trim();
+}
 
 it("the README's configuration table is what scripts/options-table.ts prints", () => {
-  const readme = readFileSync(join(resolve(import.meta.dirname, '../..'), 'README.md'), 'utf8');
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  expect(start, 'README.md has the start marker').toBeGreaterThanOrEqual(0);
-  expect(end, 'README.md has the end marker after it').toBeGreaterThan(start);
-  expect(readme.slice(start + TABLE_START.length, end).trim()).toBe(optionsTable());
+  expect(between(TABLE_START, TABLE_END)).toBe(optionsTable());
+});
+
+it("the README's TF Serving flag table is what scripts/options-table.ts --tf-serving prints", () => {
+  expect(between(TF_TABLE_START, TF_TABLE_END)).toBe(tfServingTable());
 });
