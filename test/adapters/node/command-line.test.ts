@@ -11,6 +11,8 @@ import { optionsFor } from '../../../functions/options/read-options.ts';
 import { silentLogger } from '../../../functions/util/log.ts';
 import { parseCommandLine, type Command } from '../../../adapters/node/command-line.ts';
 import { nodeServerOptions } from '../../../adapters/node/options.ts';
+import { startupSummary, type StartupReport } from '../../../adapters/node/startup-summary.ts';
+import { chooseLogFormat, TextLogger } from '../../../adapters/node/text-log.ts';
 import { exampleRepository } from '../../helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -185,6 +187,57 @@ describe('nodeServerOptions: the files named by flags', () => {
     const values = serve(['--backend', 'ort-web', '--lazy'], { EDGESERVE_PROMETHEUS_PATH: '/metrics', EDGESERVE_BATCHING: 'true', EDGESERVE_MEMORY_BUDGET_BYTES: '1234' });
     const options = await nodeServerOptions(values, silentLogger);
     expect(options).toMatchObject({ metricsPath: '/metrics', batching: DEFAULT_BATCHING, memoryBudgetBytes: 1234, preload: false });
+  });
+});
+
+describe('the start-up output: a summary on a terminal, JSON lines otherwise', () => {
+  it('--log_format auto follows the terminal; json and text are what they say', () => {
+    expect(chooseLogFormat('auto', true)).toBe('text');
+    expect(chooseLogFormat('auto', false)).toBe('json');
+    expect(chooseLogFormat(undefined, undefined)).toBe('json');
+    expect(chooseLogFormat('json', true)).toBe('json');
+    expect(chooseLogFormat('text', false)).toBe('text');
+    expect(serve(['--log_format=json']).logFormat).toBe('json');
+    expect(usageError(['--log_format=yaml'])).toBe('--log_format must be one of auto, json, text, got "yaml"');
+  });
+
+  const report: StartupReport = {
+    url: 'http://127.0.0.1:8501', backend: 'ort-node(cpu)', mode: 'every model folder of models', lazy: false,
+    models: [
+      { name: 'half_plus_two', labels: new Map([['stable', 2]]), versions: [
+        { version: 2, state: 'AVAILABLE', errorCode: 'OK', errorMessage: '' }, { version: 1, state: 'END', errorCode: 'OK', errorMessage: '' },
+      ] },
+      { name: 'broken', labels: new Map(), versions: [{ version: 1, state: 'END', errorCode: 'INVALID_ARGUMENT', errorMessage: `bad model ${'x'.repeat(100)}` }] },
+    ],
+    warnings: [{ level: 'warn', event: 'flag_ignored', fields: { flag: '--port', reason: 'no gRPC' } }],
+    metricsPath: '/metrics',
+  };
+
+  it('says where it listens, which models, each version\'s state, the labels and the warnings, on one screen', () => {
+    const text = startupSummary(report);
+    expect(text).toContain('edgeserve is serving on http://127.0.0.1:8501 (ort-node(cpu))');
+    expect(text).toContain('Models: every model folder of models');
+    expect(text).toMatch(/half_plus_two {2}2 AVAILABLE, 1 END {3}labels: stable → 2/);
+    expect(text).toMatch(/broken +1 END \(bad model x+…\)/);
+    expect(text).toContain('warn: flag_ignored flag=--port reason="no gRPC"');
+    expect(text).toContain('Try: curl http://127.0.0.1:8501/v1/models/half_plus_two');
+    expect(text).toContain('metrics: http://127.0.0.1:8501/metrics');
+    const many = startupSummary({ ...report, models: Array.from({ length: 40 }, (_, i) => ({ name: `m${i}`, labels: new Map(), versions: [] })) });
+    expect(many.split('\n').length).toBeLessThan(25);
+    expect(many).toContain('… and 28 more');
+    expect(startupSummary({ ...report, models: [], lazy: true })).toContain('none listed yet');
+  });
+
+  it('the text logger holds info back until the start, keeps warnings for the summary, then writes a line per event', () => {
+    const out: string[] = [];
+    const logger = new TextLogger((l) => out.push(l), (l) => out.push(`ERR ${l}`));
+    logger.log('info', 'version_loaded', { model: 'm' });
+    logger.log('warn', 'repository_empty', { hint: 'no models' });
+    expect(out).toEqual([]);
+    expect(logger.startupWarnings.map((w) => w.event)).toEqual(['repository_empty']);
+    logger.started();
+    logger.log('error', 'config_rejected', { file: '/c', error: 'bad' });
+    expect(out).toEqual([expect.stringMatching(/^ERR \d\d:\d\d:\d\d error config_rejected file=\/c error=bad$/)]);
   });
 });
 
