@@ -1,19 +1,14 @@
-// The files Node's flags name (--model_config_file, --monitoring_config_file,
-// --batching_parameters_file), read after the command line is parsed: parsing stays pure, and
-// only a server that starts touches the filesystem. A field these files do not know is an error
+// The option files Node's flags name (--monitoring_config_file, --batching_parameters_file; the
+// model config file has its own reader, config-file-watch.ts), read after the command line is
+// parsed: parsing stays pure, and only a server that starts touches the filesystem. A field these files do not know is an error
 // naming the file and the field (exit status 2), never a setting that silently does nothing.
 import { readFile } from 'node:fs/promises';
 import { parseTextFormat, TextFormatError } from '../../functions/config/config-text.ts';
-import { parseRepositoryConfig, type RepositoryConfig } from '../../functions/config/model-config.ts';
 import { parseBatchingParameters, type BatchingParameters } from '../../functions/config/batching-parameters.ts';
 import { OptionError } from '../../functions/options/parse-value.ts';
 
 type Message = ReturnType<typeof parseTextFormat>;
 type FieldValue = NonNullable<ReturnType<Message['get']>>[number];
-
-export async function readModelConfigFile(path: string): Promise<RepositoryConfig> {
-  return parseRepositoryConfig(await readFile(path, 'utf8'), path);
-}
 
 /** A text-format file, its syntax errors as usage errors naming it. */
 async function readTextFormat(path: string): Promise<Message> {

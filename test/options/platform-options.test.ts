@@ -27,6 +27,12 @@ describe('workersOptions', () => {
     expect(workersOptions({ MODELS: bucket }).warmupModels).toBeUndefined();
   });
 
+  it("opens a config's s3:// and https:// base_paths, and says a folder cannot be one", () => {
+    const { serving } = workersOptions({ MODELS: bucket, S3_ENDPOINT: 'minio:9000', AWS_REGION: 'eu-west-1' });
+    expect(serving.openStore?.('s3://other/m').description).toBe('s3://other/m/');
+    expect(() => serving.openStore?.('/models/m')).toThrow(/base_path must be s3:\/\/… or https:\/\/… on Workers/);
+  });
+
   it('says what is missing or unusable', () => {
     expect(() => workersOptions({})).toThrow('edgeserve needs an R2 binding named MODELS, or EDGESERVE_MODEL_BASE_PATH');
     expect(() => workersOptions({ EDGESERVE_MODEL_BASE_PATH: 'models' })).toThrow(/must be s3:\/\/… or https:\/\/… on Workers/);
@@ -47,5 +53,12 @@ describe('lambdaOptions', () => {
 
   it('needs EDGESERVE_MODEL_BASE_PATH', async () => {
     await expect(lambdaOptions({}, silentLogger)).rejects.toThrow('EDGESERVE_MODEL_BASE_PATH is not set');
+  });
+
+  it("serves one model from TF Serving's MODEL_NAME and MODEL_BASE_PATH, and opens a config's absolute base_paths", async () => {
+    const options = await lambdaOptions({ MODEL_NAME: 'my_model', MODEL_BASE_PATH: 's3://bucket/models/', S3_ENDPOINT: 'minio:9000', S3_USE_HTTPS: '0' }, silentLogger);
+    expect(options.store.description).toBe('s3://bucket/models/my_model/');
+    expect(options.config).toMatchObject({ models: [{ name: 'my_model', location: 's3://bucket/models/my_model' }] });
+    expect(options.openStore?.('https://example.com/m').description).toContain('https://example.com/m');
   });
 });
