@@ -8,7 +8,7 @@
 // OUT/node_modules/onnxruntime-common
 // OUT/entrypoint.mjs, OUT/healthcheck.mjs, OUT/package.json
 import { build } from 'esbuild';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,7 +47,9 @@ export async function bundleApp(out, root = resolve(HERE, '..', '..')) {
   });
   await cp(join(modules, 'onnxruntime-common'), join(out, 'node_modules/onnxruntime-common'), { recursive: true });
   for (const file of ['entrypoint.mjs', 'healthcheck.mjs']) await cp(join(root, 'infra/container', file), join(out, file));
-  await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
+  // Named and versioned as the package it was built from, so that `edgeserve --version` can tell.
+  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  await writeFile(join(out, 'package.json'), `${JSON.stringify({ name: 'edgeserve', version, private: true, type: 'module' })}\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

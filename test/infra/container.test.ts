@@ -136,7 +136,11 @@ describe('the image\'s /app (bundle.mjs) started through its entrypoint', () => 
     const bin = join(app, 'node_modules/onnxruntime-node/bin/napi-v6');
     expect(existsSync(join(bin, `linux/${process.arch}`))).toBe(true);
     expect(existsSync(join(bin, 'darwin')) || existsSync(join(bin, 'win32'))).toBe(false);
-    expect(JSON.parse(await readFile(join(app, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    const version = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version;
+    expect(JSON.parse(await readFile(join(app, 'package.json'), 'utf8'))).toEqual({ name: 'edgeserve', version, private: true, type: 'module' });
+    // So the image can say which edgeserve it is (before: "version unknown").
+    const run = spawnSync(process.execPath, [join(app, 'entrypoint.mjs'), '--version'], { cwd: app, encoding: 'utf8', timeout: 10_000 });
+    expect(run.stdout).toContain(`edgeserve ${version}`);
   });
 
   it('serves a repository without half_plus_two; the health check passes once it is ready', async () => {
