@@ -6,27 +6,32 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const WORKER_OUT = join(ROOT, 'dist', 'workers');
 /** Cloudflare's limit on a Worker's size, uncompressed, on every plan since 2026-09-04 (platform notes). */
 const LIMIT_BYTES = 64 * 1024 * 1024;
 
+/** esbuild options that bundle a Worker as wrangler does: index.mjs plus the .wasm beside it. */
+export const WRANGLER_LIKE = {
+  entryNames: 'index',
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser', 'import'],
+  mainFields: ['module', 'main'],
+  loader: { '.wasm': 'copy' },
+  assetNames: '[name]',
+  outExtension: { '.js': '.mjs' },
+} as const satisfies BuildOptions;
+
 export async function buildWorker(): Promise<{ entry: string; files: { path: string; bytes: number; gzip: number }[] }> {
   await build({
+    ...WRANGLER_LIKE,
     entryPoints: [join(ROOT, 'adapters/workers/index.ts')],
     outdir: WORKER_OUT,
-    entryNames: 'index',
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser', 'import'],
-    mainFields: ['module', 'main'],
-    loader: { '.wasm': 'copy' },
-    assetNames: '[name]',
-    outExtension: { '.js': '.mjs' },
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',

@@ -21,7 +21,7 @@ export function documentError(doc: JsonValue, complaint: string): ServingError {
 
 /** `bodyChars`: the request body's length, which bounds what it may decode to (tensor-from-json.ts). */
 export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSpec[], bodyChars = Infinity): PredictInputs {
-  const budget = new ElementBudget(bodyChars === Infinity ? Infinity : Math.floor(bodyChars / 2) + 1);
+  const budget = new ElementBudget(Math.floor(bodyChars / 2) + 1); // Infinity stays Infinity: no bound
   const instances = doc.get('instances');
   if (instances !== undefined) {
     if (doc.has('inputs')) {

@@ -15,6 +15,8 @@ export class ModelState {
   /** Labels in force, and moves (or new labels) waiting for their version to become AVAILABLE. */
   private readonly labels = new Map<string, number>();
   private readonly pendingLabels = new Map<string, number>();
+  /** Refused label moves already logged, so that each is logged once. */
+  private readonly refusals = new Map<string, number>();
 
   constructor(
     public config: ModelConfig,
@@ -63,9 +65,6 @@ export class ModelState {
       }
     }
   }
-
-  /** Refused label moves already logged, so that each is logged once. */
-  private readonly refusals = new Map<string, number>();
 
   private warn(event: string, fields: Record<string, unknown>): void {
     this.logger.log('warn', event, { model: this.config.name, ...fields });

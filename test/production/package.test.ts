@@ -14,6 +14,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { buildPackage, promisedFiles, type PackageJson } from '../../scripts/build-package.ts';
+import { WRANGLER_LIKE } from '../../scripts/build-workers.ts';
 import { exampleRepository } from '../helpers.ts';
 import { httpEvent } from '../lambda-events.ts';
 
@@ -147,21 +148,7 @@ describe('embedding the package', () => {
   it('in a Worker of one\'s own: edgeserve/workers bundled as wrangler does and run in workerd', async () => {
     await writeFile(join(consumer, 'worker.js'), "// A user's Worker: edgeserve is its fetch and scheduled handlers.\nexport { default } from 'edgeserve/workers';\n");
     const out = join(scratch, 'worker-dist');
-    await build({
-      entryPoints: [join(consumer, 'worker.js')],
-      outdir: out,
-      entryNames: 'index',
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      conditions: ['workerd', 'worker', 'browser', 'import'],
-      mainFields: ['module', 'main'],
-      loader: { '.wasm': 'copy' },
-      assetNames: '[name]',
-      outExtension: { '.js': '.mjs' },
-      logLevel: 'warning',
-    });
+    await build({ ...WRANGLER_LIKE, entryPoints: [join(consumer, 'worker.js')], outdir: out, logLevel: 'warning' });
     const mf = new Miniflare({
       modules: [{ type: 'ESModule', path: join(out, 'index.mjs') }, { type: 'CompiledWasm', path: join(out, 'ort-wasm-simd-threaded.wasm') }],
       modulesRoot: out,
