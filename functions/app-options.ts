@@ -11,7 +11,8 @@ import { OptionError } from './options/parse-value.ts';
 
 export type ServingOptions = Pick<
   EdgeserveOptions,
-  | 'config' | 'cors' | 'routingAdmin' | 'metricsPath' | 'requestBodySampleRate' | 'maxBodyBytes' | 'timeoutMs'
+  | 'config' | 'cors' | 'routingAdmin' | 'metricsPath' | 'requestBodySampleRate' | 'maxBodyBytes' | 'maxGzipRatio'
+  | 'maxRequestElements' | 'maxResponseBytes' | 'timeoutMs'
   | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxLoadRetries' | 'loadRetryIntervalMs' | 'loadTimeoutMs'
   | 'warmup' | 'warmupIterations' | 'batching' | 'auth' | 'allowVersionLabelsForUnavailableModels'
 >;
@@ -49,6 +50,9 @@ export function servingChoice(values: OptionValues, paths: PlatformPaths = {}): 
     metricsPath: values.prometheusPath || undefined,
     requestBodySampleRate: values.logRequestBodies,
     maxBodyBytes: values.maxBodyBytes,
+    maxGzipRatio: values.maxGzipRatio,
+    maxRequestElements: values.maxRequestElements,
+    maxResponseBytes: values.maxResponseBytes,
     timeoutMs: values.timeoutMs,
     refreshIntervalMs: values.pollSeconds === undefined ? undefined : values.pollSeconds * 1000,
     memoryBudgetBytes: values.memoryBudgetBytes,

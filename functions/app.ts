@@ -56,6 +56,12 @@ export interface EdgeserveOptions {
   /** Share of requests whose body is included in their record; 0 (default): never. */
   readonly requestBodySampleRate?: number;
   readonly maxBodyBytes?: number;
+  /** A gzip body may inflate to at most this many times its size, past its first MiB. */
+  readonly maxGzipRatio?: number;
+  /** Tensor elements one request may decode to, all inputs together. */
+  readonly maxRequestElements?: number;
+  /** Response bodies past this size are refused with 413 while they are written. */
+  readonly maxResponseBytes?: number;
   readonly timeoutMs?: number;
   readonly refreshIntervalMs?: number;
   readonly memoryBudgetBytes?: number;
@@ -78,6 +84,8 @@ export interface Edgeserve {
   /** The same handler without Fetch objects, for adapters that can skip them (Node). */
   readonly handle: RestHandler;
   readonly manager: Manager;
+  /** The request body limit the handler applies (the Workers edge cache reads bodies under it too). */
+  readonly maxBodyBytes: number;
   /** Authentication and scopes, when an auth config was given (the Workers edge cache checks it too). */
   readonly guard?: AccessGuard;
   /** This process's (or isolate's) metrics. */
@@ -116,6 +124,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const routing = new RoutingRegistry(logger);
   const inference = new Inference({ manager, routing, metrics, timeoutMs: options.timeoutMs ?? DEFAULT_REST_OPTIONS.timeoutMs });
   const guard = options.auth && new AccessGuard(options.auth, logger, metrics);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes;
   const handle = createRestHandler({
     guard,
     manager,
@@ -129,13 +138,16 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     requestBodySampleRate: options.requestBodySampleRate,
     logger,
     cors: options.cors ?? DEFAULT_REST_OPTIONS.cors,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes,
+    maxBodyBytes,
+    maxGzipRatio: options.maxGzipRatio ?? DEFAULT_REST_OPTIONS.maxGzipRatio,
+    maxRequestElements: options.maxRequestElements ?? DEFAULT_REST_OPTIONS.maxRequestElements,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_REST_OPTIONS.maxResponseBytes,
   });
   const app = new Hono();
   // TF Serving's URL grammar (case-insensitive, `name:verb` segments, raw query) is not expressible
   // as hono routes, so one route takes everything and the REST layer matches as upstream does.
   app.all('*', async (c) => toFetchResponse(await handle(fromFetchRequest(c.req.raw, executionWaitUntil(c)))));
-  return { app, handle, manager, guard, metrics, warmup: (models) => manager.warmup(models) };
+  return { app, handle, manager, maxBodyBytes, guard, metrics, warmup: (models) => manager.warmup(models) };
 }
 
 /** Workers hand hono an execution context; elsewhere hono throws when asked for one. */

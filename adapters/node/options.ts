@@ -66,6 +66,7 @@ export async function nodeServerOptions(values: OptionValues, logger: Logger): P
     // The table gives Node a value default for these two, so they are always set here.
     port: values.port!,
     host: values.host!,
+    connections: { headersTimeoutMs: values.headersTimeoutMs!, requestTimeoutMs: values.requestTimeoutMs!, maxConnections: values.maxConnections! },
     preload: !values.lazy,
     backend: await backendFromOptions(values, logger),
     logger,

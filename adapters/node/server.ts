@@ -4,11 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve, type EdgeserveOptions } from '../../functions/app.ts';
 import { libeventErrorPage } from '../../functions/rest/responses.ts';
+import { DEFAULT_CONNECTION_LIMITS, serverOptions, type ConnectionLimits } from './connection-limits.ts';
 import { fromIncomingMessage, writeResponse } from './node-exchange.ts';
 
 export interface NodeServerOptions extends EdgeserveOptions {
   readonly port: number;
   readonly host: string;
+  /** Connection hygiene (connection-limits.ts); defaults: the option table's. */
+  readonly connections?: ConnectionLimits;
   /** Load every aspired version before listening (TF Serving's behaviour); false loads on first use. */
   readonly preload: boolean;
   /** A polled config file (--model_config_file_poll_wait_seconds): started once the server listens. */
@@ -32,7 +35,7 @@ export interface NodeServer extends Edgeserve {
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const edgeserve = createEdgeserve(options);
   if (options.preload) await edgeserve.warmup();
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(options.connections ?? DEFAULT_CONNECTION_LIMITS), (req, res) => {
     const request = fromIncomingMessage(req);
     edgeserve.handle(request).then(
       (response) => writeResponse(res, response, request),
@@ -45,6 +48,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     const page = libeventErrorPage(501);
     socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(page.body!)}\r\nConnection: close\r\n\r\n${page.body}`);
   });
+  server.maxConnections = (options.connections ?? DEFAULT_CONNECTION_LIMITS).maxConnections;
   await listen(server, options.port, options.host);
   const stopTimer = startRefreshTimer(edgeserve, options.refreshIntervalMs ?? DEFAULT_SERVING_OPTIONS.refreshIntervalMs);
   // A refresh already under way may have read the config before it changed: a second one, after

@@ -17,10 +17,15 @@ export async function cachedPredict(
   edgeserve: Edgeserve,
   cache: CacheLike,
   cachedModels: ReadonlySet<string>,
+  maxBodyBytes: number,
   ctx: { waitUntil(p: Promise<unknown>): void },
   next: (request: Request) => Promise<Response>,
 ): Promise<Response> {
   if (request.method !== 'POST' || cachedModels.size === 0) return next(request);
+  // Only a body the platform has framed within the handler's limit is read here: any other goes
+  // to the handler untouched, which reads it under that limit (and answers 413 past it).
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (!(declared <= maxBodyBytes)) return next(request);
   let call;
   try {
     const url = new URL(request.url);

@@ -7,7 +7,7 @@ import { JsonParseError, parseJson } from '../util/json/parse.ts';
 import type { JsonObject } from '../util/json/value.ts';
 import { invalidArgument } from '../util/status.ts';
 import { documentError } from '../codec/predict-request.ts';
-import { readBodyText } from './body.ts';
+import { readBodyText, type BodyLimits } from './body.ts';
 import { classifyOrRegress } from './classify-regress.ts';
 import type { RestRequest, RestResponse } from './exchange.ts';
 import { modelMetadataBody, modelStatusBody } from './model-status.ts';
@@ -21,6 +21,12 @@ export interface DispatchOptions extends ResponseOptions {
   readonly inference: Inference;
   /** Larger bodies (after gunzip too) get 413. TF Serving has no limit; serverless platforms do. */
   readonly maxBodyBytes: number;
+  /** How many times its size a gzip body may inflate to, past its first MiB (413). */
+  readonly maxGzipRatio: number;
+  /** Tensor elements one request may decode to, all inputs together (400). */
+  readonly maxRequestElements: number;
+  /** Response bodies past this many bytes are refused while they are written (413). */
+  readonly maxResponseBytes: number;
   /** Share of requests whose body goes into their record (0, the default: never). */
   readonly requestBodySampleRate?: number;
 }
@@ -30,7 +36,7 @@ export async function dispatch(call: RestCall, request: RestRequest, scope: Rest
   const remote = await inference.offloadOf(call.model, scope);
   if (remote) {
     // Offloaded: the remote server answers the whole contract; the body goes as it came (decoded).
-    const body = request.method === 'POST' ? await readBodyText(request, options.maxBodyBytes) : undefined;
+    const body = request.method === 'POST' ? await readBodyText(request, bodyLimits(options)) : undefined;
     return inference.forward(remote, { method: request.method, pathAndQuery: request.pathAndQuery, body });
   }
   switch (call.api) {
@@ -59,7 +65,7 @@ export async function dispatch(call: RestCall, request: RestRequest, scope: Rest
 
 /** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
 async function readRequestDocument(request: RestRequest, scope: RestScope, options: DispatchOptions): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
-  const text = await readBodyText(request, options.maxBodyBytes);
+  const text = await readBodyText(request, bodyLimits(options));
   scope.bytesIn = text.length;
   const rate = options.requestBodySampleRate ?? 0;
   if (rate > 0 && Math.random() < rate) scope.bodyText = text;
@@ -77,4 +83,8 @@ async function readRequestDocument(request: RestRequest, scope: RestScope, optio
     throw documentError(doc, "not formatted correctly. 'signature_name' key must be a string value.");
   }
   return { doc, signatureName, text };
+}
+
+function bodyLimits(options: DispatchOptions): BodyLimits {
+  return { maxBytes: options.maxBodyBytes, maxGzipRatio: options.maxGzipRatio };
 }

@@ -5,6 +5,7 @@ import type { RequestSink } from '../metrics/request-record.ts';
 import type { Logger } from '../util/log.ts';
 import { ServingError, type StatusCode } from '../util/status.ts';
 import type { AccessGuard, Denial } from '../auth/access-guard.ts';
+import { ResponseTooLargeError } from '../codec/response-limit.ts';
 import { adminPage, isAdminPage, probePage, type AdminOptions } from './admin.ts';
 import { dispatch, type DispatchOptions } from './dispatch.ts';
 import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from './exchange.ts';
@@ -24,7 +25,15 @@ export interface RestOptions extends DispatchOptions, AdminOptions {
   readonly requestSink?: RequestSink;
 }
 
-export const DEFAULT_REST_OPTIONS = { cors: false, maxBodyBytes: 32 * 1024 * 1024, timeoutMs: 30_000 } as const;
+export const DEFAULT_REST_OPTIONS = {
+  cors: false,
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxGzipRatio: 100,
+  // 32 MiB of float32: about the default body limit's worth, so decoded tensors stay near its size.
+  maxRequestElements: 8 * 1024 * 1024,
+  maxResponseBytes: 64 * 1024 * 1024,
+  timeoutMs: 30_000,
+} as const;
 
 /** The request_count label of every model name the repository does not know. */
 export const UNKNOWN_MODEL_LABEL = '(unknown)';
@@ -78,7 +87,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
       if (e instanceof ServingError) {
         status = e.code;
         response = errorResponse(e, options);
-      } else if (e instanceof BodyTooLargeError) {
+      } else if (e instanceof BodyTooLargeError || e instanceof ResponseTooLargeError) {
         status = 'RESOURCE_EXHAUSTED';
         response = jsonResponse(413, errorBody(e.message), options);
       } else if (e instanceof ClientClosedError) {

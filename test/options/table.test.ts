@@ -1,6 +1,7 @@
 // The option table itself: one spelling per option, TF Serving's names, defaults that agree with
 // the code's own defaults.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONNECTION_LIMITS } from '../../adapters/node/connection-limits.ts';
 import { DEFAULT_SERVING_OPTIONS } from '../../functions/app.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
 import { defaultOf, PLATFORMS, SECTIONS, type OptionSpec } from '../../functions/options/option-spec.ts';
@@ -55,6 +56,13 @@ describe('the option table', () => {
     expect(d('maxBodyBytes')).toBe(DEFAULT_REST_OPTIONS.maxBodyBytes);
     expect(d('cors')).toBe(DEFAULT_REST_OPTIONS.cors);
     expect(d('maxBodyBytes', 'lambda')).toBe(6 * 1024 * 1024);
+    expect(d('maxGzipRatio')).toBe(DEFAULT_REST_OPTIONS.maxGzipRatio);
+    expect(d('maxRequestElements')).toBe(DEFAULT_REST_OPTIONS.maxRequestElements);
+    expect(d('maxResponseBytes', 'node')).toBe(DEFAULT_REST_OPTIONS.maxResponseBytes);
+    expect(d('maxResponseBytes', 'lambda')).toBe(6 * 1024 * 1024);
+    expect(d('headersTimeoutMs', 'node')).toBe(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs);
+    expect(d('requestTimeoutMs', 'node')).toBe(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs);
+    expect(d('maxConnections', 'node')).toBe(DEFAULT_CONNECTION_LIMITS.maxConnections);
     expect(d('memoryBudgetBytes', 'lambda')).toBe(512 * 1024 * 1024);
     expect(d('memoryBudgetBytes', 'node')).toEqual({ text: 'half the RAM' });
   });

@@ -1,0 +1,57 @@
+// Bounded work per request (issue #13): what one request may make the server inflate, decode and
+// write. Each limit answers with a JSON error naming the limit, before the work it bounds is done.
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
+import type { RestRequest } from '../../functions/rest/exchange.ts';
+import { silentLogger } from '../../functions/util/log.ts';
+import { FakeBackend, writeFakeRepository } from '../support/fake-backend.ts';
+import { MemoryStore } from '../support/memory-store.ts';
+
+function server(options: Partial<EdgeserveOptions> = {}) {
+  const store = new MemoryStore();
+  writeFakeRepository(store, { echo: { 1: {} } });
+  return createEdgeserve({ store, backend: new FakeBackend(), logger: silentLogger, ...options });
+}
+
+function post(body: Uint8Array | string, headers: Record<string, string> = {}): RestRequest {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  return {
+    method: 'POST',
+    pathAndQuery: '/v1/models/echo:predict',
+    header: (n) => headers[n] ?? null,
+    readBody: async (limit) => {
+      if (bytes.byteLength > limit) throw new Error('the test body is over the limit');
+      return bytes;
+    },
+  };
+}
+
+const zeros = (n: number) => `{"instances": [${'0,'.repeat(n - 1)}0]}`;
+
+describe('gzip inflation ratio', () => {
+  it('refuses a gzip body that inflates more than --max_gzip_ratio times past the first MiB, with 413', async () => {
+    const text = zeros(1_000_000); // 2 MB of JSON, a few KB of gzip
+    const bomb = gzipSync(text);
+    expect(text.length / bomb.length).toBeGreaterThan(100);
+    const es = server();
+    const r = await es.handle(post(bomb, { 'content-encoding': 'gzip' }));
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body!)).toEqual({ error: 'Request body inflates more than 100 times its gzip size (--max_gzip_ratio)' });
+    // The same bytes uncompressed are within every limit, and so is the gzip body with a higher ratio.
+    expect((await es.handle(post(text))).status).toBe(200);
+    expect((await server({ maxGzipRatio: 10_000 }).handle(post(bomb, { 'content-encoding': 'gzip' }))).status).toBe(200);
+  });
+
+  it('lets small gzip bodies inflate as much as they like', async () => {
+    const text = zeros(100_000); // 200 KB: under the ratio-free first MiB
+    const r = await server().handle(post(gzipSync(text), { 'content-encoding': 'gzip' }));
+    expect(r.status).toBe(200);
+  });
+
+  it('still answers the body limit, not the ratio, when that is what the inflated body passes', async () => {
+    const r = await server({ maxBodyBytes: 1000 }).handle(post(gzipSync(zeros(1000)), { 'content-encoding': 'gzip' }));
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body!)).toEqual({ error: 'Request body is larger than the limit of 1000 bytes' });
+  });
+});
