@@ -1,6 +1,6 @@
 // The two onnxruntime builds available on Node. ort-node is native (fast session creation, real
 // threads, WebGPU/CUDA providers); ort-web is the same WASM build Workers and browsers run.
-import { createOrtBackend } from '../../functions/runtime/ort.ts';
+import { createOrtBackend, ORT_WEB_MEMORY } from '../../functions/runtime/ort.ts';
 import type { InferenceBackend } from '../../functions/runtime/backend.ts';
 import { providerChain } from '../../functions/runtime/provider-chain.ts';
 import { silentLogger, type Logger } from '../../functions/util/log.ts';
@@ -40,7 +40,7 @@ export async function createNodeBackend(name: BackendName, options: NodeBackendO
   // No proxy worker or thread pool in Node: plain single-threaded WASM, as on Workers.
   ort.env.wasm.numThreads = options.threads ?? 1;
   ort.env.wasm.proxy = false;
-  return createOrtBackend(ort, 'ort-web(wasm)', { executionProviders: ['wasm'] });
+  return createOrtBackend(ort, 'ort-web(wasm)', { executionProviders: ['wasm'] }, { estimate: ORT_WEB_MEMORY });
 }
 
 /**

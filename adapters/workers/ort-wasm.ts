@@ -11,9 +11,25 @@
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 import type { InferenceBackend } from '../../functions/runtime/backend.ts';
-import { createOrtBackend } from '../../functions/runtime/ort.ts';
+import { createOrtBackend, ORT_WEB_MEMORY } from '../../functions/runtime/ort.ts';
 
 let wired = false;
+/** ort's WASM memory once instantiated: its size is what the memory budget measures sessions by. */
+let wasmMemory: WebAssembly.Memory | undefined;
+/** Its size when instantiated: ort's own start-up share, which no session is charged for. */
+let initialBytes = 0;
+
+function findMemory(...places: (object | undefined)[]): WebAssembly.Memory | undefined {
+  for (const place of places) {
+    for (const value of Object.values(place ?? {})) {
+      if (value instanceof WebAssembly.Memory) return value;
+      if (value !== null && typeof value === 'object') {
+        for (const inner of Object.values(value)) if (inner instanceof WebAssembly.Memory) return inner;
+      }
+    }
+  }
+  return undefined;
+}
 
 function wire(): void {
   if (wired) return;
@@ -21,7 +37,12 @@ function wire(): void {
   const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (...args: unknown[]) => Promise<unknown>;
   (WebAssembly as { instantiate: unknown }).instantiate = (source: unknown, imports?: WebAssembly.Imports) => {
     if (ArrayBuffer.isView(source) && source.byteLength === 0) {
-      return WebAssembly.instantiate(ortWasm, imports).then((instance) => ({ instance, module: ortWasm }));
+      return WebAssembly.instantiate(ortWasm, imports).then((instance) => {
+        // Exported by ort 1.30's build; an imported one is looked for too, should a build change that.
+        wasmMemory = findMemory(instance.exports, imports);
+        initialBytes = wasmMemory?.buffer.byteLength ?? 0;
+        return { instance, module: ortWasm };
+      });
     }
     return instantiate(source, imports);
   };
@@ -32,5 +53,8 @@ function wire(): void {
 
 export function createWorkersBackend(): InferenceBackend {
   wire();
-  return createOrtBackend(ort, 'ort-web(wasm, workerd)', { executionProviders: ['wasm'] });
+  return createOrtBackend(ort, 'ort-web(wasm, workerd)', { executionProviders: ['wasm'] }, {
+    estimate: ORT_WEB_MEMORY,
+    heapBytes: () => (wasmMemory ? wasmMemory.buffer.byteLength - initialBytes : 0),
+  });
 }

@@ -47,6 +47,8 @@ export class Harness {
   lastUsed = 0;
   /** A load that the memory budget has admitted (its bytes are counted from then on). */
   admitted = false;
+  /** What the budget admitted it for (the backend's estimate), until the loaded servable knows better. */
+  admittedBytes: number | undefined;
   loading: Promise<void> | undefined;
   unloading: Promise<void> | undefined;
   /** Where the last successful load's time went. */
@@ -70,9 +72,9 @@ export class Harness {
     private readonly now: () => number,
   ) {}
 
-  /** Bytes the version holds while loaded (its model file), for the memory budget. */
+  /** Bytes the version holds while loaded (measured, else estimated from its model file), for the memory budget. */
   get sizeBytes(): number {
-    return this.servable?.sizeBytes ?? this.present.files.get(MODEL_FILE)?.size ?? 0;
+    return this.servable?.sizeBytes ?? this.admittedBytes ?? this.present.files.get(MODEL_FILE)?.size ?? 0;
   }
 
   /** Holds memory: loaded, being loaded, or draining its last requests before release. */

@@ -2,7 +2,7 @@
 // with a TF status code. Files are fetched together (one round trip of latency, not three).
 import type { BatchingParameters } from '../config/batching-parameters.ts';
 import { versionPath, type ModelConfig } from '../config/model-config.ts';
-import type { InferenceBackend, InferenceSession } from '../runtime/backend.ts';
+import { memoryNeed, type InferenceBackend, type InferenceSession } from '../runtime/backend.ts';
 import { batchingSession } from '../runtime/batching-session.ts';
 import { ServingError } from '../util/status.ts';
 import { getBytes, StoreUnavailableError, type ModelStore } from '../storage/model-store.ts';
@@ -50,6 +50,16 @@ export class Loader {
     this.stores = store instanceof ModelStores ? store : new ModelStores(store);
   }
 
+  /** What the memory budget counts for a model file of this size before it is loaded (the backend's estimate). */
+  memoryNeed(fileBytes: number): number {
+    return memoryNeed(this.backend, fileBytes);
+  }
+
+  /** How memoryNeed is made, when it is not the file's size. */
+  get memoryBasis(): string | undefined {
+    return this.backend.memoryEstimate?.basis;
+  }
+
   async load(model: ModelConfig, present: PresentVersion): Promise<LoadResult> {
     const store = this.stores.of(model);
     const base = model.location === undefined ? `${model.basePath}/${present.folder}/` : `${present.folder}/`;
@@ -77,9 +87,10 @@ export class Loader {
     } catch (e) {
       throw new ServingError('DATA_LOSS', `Failed to load ONNX model ${shown}${MODEL_FILE} with ${this.backend.name}: ${errorText(e)}`);
     }
+    const heldBytes = session.heldBytes ?? this.memoryNeed(modelBytes.byteLength);
     const batching = model.batching ?? this.options.batching;
     if (batching) session = batchingSession(session, batching);
-    const servable = new Servable(model.name, present.version, session, modelBytes.byteLength);
+    const servable = new Servable(model.name, present.version, session, heldBytes);
     const created = performance.now();
 
     let warmupRecords = 0;

@@ -171,8 +171,8 @@ export class Manager {
       const handle = h.acquire();
       if (handle) return handle;
     }
-    const unavailable = versions.find((h) => h.aspired && h.error?.code === 'UNAVAILABLE');
-    if (unavailable) throw unavailable.error;
+    const reason = versions.find((h) => h.aspired && toldToCaller(h.error));
+    if (reason) throw reason.error;
     return undefined;
   }
 
@@ -182,7 +182,7 @@ export class Manager {
     if (h !== undefined) {
       const handle = h.state === 'AVAILABLE' ? h.acquire() : await this.bringUp(state, h, scope);
       if (handle) return handle;
-      if (h.error?.code === 'UNAVAILABLE') throw h.error;
+      if (toldToCaller(h.error)) throw h.error;
     }
     throw notFoundSpecific(model, version);
   }
@@ -247,6 +247,8 @@ export class Manager {
     return h.load({
       admit: () =>
         admit(h, this.options.memoryBudgetBytes, {
+          need: (fileBytes) => this.options.loader.memoryNeed(fileBytes),
+          basis: this.options.loader.memoryBasis,
           harnesses: () => this.allHarnesses(),
           resident: () => this.residentBytes(),
           evict: (victim, forVersion) => {
@@ -283,6 +285,15 @@ export class Manager {
     });
     scope?.waitUntil?.(guarded);
   }
+}
+
+/**
+ * Failed loads a request waiting for the version is told about, instead of TF Serving's "Servable
+ * not found": storage being down (retry later) and a model too big for the memory budget (no retry
+ * helps; the sizes say what to change). Other failures are the version's own, as upstream has it.
+ */
+function toldToCaller(error: ServingError | undefined): error is ServingError {
+  return error?.code === 'UNAVAILABLE' || error?.code === 'RESOURCE_EXHAUSTED';
 }
 
 function notFoundSpecific(model: string, version: number | bigint): ServingError {

@@ -9,6 +9,10 @@ import type { Harness } from './harness.ts';
 import { MODEL_FILE } from './listing.ts';
 
 export interface BudgetView {
+  /** What a version will hold once loaded, from its model file's size (the backend's estimate). */
+  need(fileBytes: number): number;
+  /** How `need` is estimated, when it is not the file's size: said in the refusal. */
+  readonly basis?: string;
   /** Every tracked version. */
   harnesses(): Iterable<Harness>;
   /** Bytes held now. */
@@ -17,13 +21,16 @@ export interface BudgetView {
 }
 
 export async function admit(harness: Harness, budget: number, view: BudgetView): Promise<void> {
-  const need = harness.present.files.get(MODEL_FILE)?.size ?? 0;
+  const fileBytes = harness.present.files.get(MODEL_FILE)?.size ?? 0;
+  const need = view.need(fileBytes);
   if (need > budget) {
+    const why = view.basis === undefined ? '' : ` (${view.basis}: its file is ${fileBytes} bytes)`;
     throw new ServingError(
       'RESOURCE_EXHAUSTED',
-      `Version ${harness.version} of model ${harness.model} needs ${need} bytes, more than the memory budget of ${budget} bytes`,
+      `Version ${harness.version} of model ${harness.model} needs ${need} bytes${why}, more than the memory budget of ${budget} bytes`,
     );
   }
+  harness.admittedBytes = need;
   for (;;) {
     // Admission is decided and recorded in one synchronous step, so concurrent loads see it.
     if (view.resident() + need <= budget) {

@@ -74,7 +74,8 @@ describe('Worker lifecycle', () => {
   it('holds the memory budget: the least recently used model unloads and reloads on demand', async () => {
     const repo = await exampleRepository();
     const size = async (m: string) => (await readFile(join(repo, m, '1/model.onnx'))).length;
-    const budget = (await size('mnist')) + (await size('mnist_int8')) + 1000;
+    // What onnxruntime-web holds for a model, as the budget counts it: 4× the file (or the heap's growth, when larger).
+    const budget = 4 * ((await size('mnist')) + (await size('mnist_int8'))) + 1000;
     const fresh = await startWorker({ EDGESERVE_MEMORY_BUDGET_BYTES: String(budget) });
     const state = async (m: string) => (await call(fresh.fetch, 'GET', `/v1/models/${m}`)).json.model_version_status[0].state;
     try {
@@ -147,6 +148,41 @@ describe('Worker authentication', () => {
       // A cached answer is not served to a caller without the key.
       expect((await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', body)).status).toBe(401);
       expect((await call(fresh.fetch, 'POST', '/v1/models/mnist:predict', '{"instances": [[0]]}', key)).status).toBe(403);
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
+});
+
+describe('Worker memory budget', () => {
+  it('counts what onnxruntime-web holds for a model (its WASM memory, 4× the file at least), not the file', async () => {
+    const fileBytes = (await readFile(join(await exampleRepository(), 'mnist/1/model.onnx'))).byteLength;
+    const messages: string[] = [];
+    const fresh = await startWorker({}, { onLog: (m) => void messages.push(m) });
+    try {
+      const body = JSON.stringify({ instances: [Array(784).fill(0.25)] });
+      expect((await call(fresh.fetch, 'POST', '/v1/models/mnist:predict', body)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200)); // logs arrive asynchronously
+      const loaded = messages.flatMap((m) => m.split('\n')).filter((l) => l.includes('"event":"version_loaded"'))
+        .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { model: string; bytes: number });
+      // mnist fits in the heap ort starts with, so the estimate is what is counted.
+      expect(loaded.find((r) => r.model === 'mnist')!.bytes).toBe(4 * fileBytes);
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
+
+  it("refuses a model whose estimated WASM memory cannot fit, naming the sizes, and keeps serving", async () => {
+    const fileBytes = (await readFile(join(await exampleRepository(), 'mnist/1/model.onnx'))).byteLength;
+    const fresh = await startWorker({ EDGESERVE_MEMORY_BUDGET_BYTES: String(2 * fileBytes) });
+    try {
+      const body = JSON.stringify({ instances: [Array(784).fill(0.25)] });
+      const refused = await call(fresh.fetch, 'POST', '/v1/models/mnist:predict', body);
+      expect(refused.status).toBe(429);
+      expect(refused.json.error).toBe(
+        `Version 1 of model mnist needs ${4 * fileBytes} bytes (onnxruntime-web's WASM memory, estimated at 4× the file: its file is ${fileBytes} bytes), more than the memory budget of ${2 * fileBytes} bytes`,
+      );
+      expect((await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0]}')).status).toBe(200);
     } finally {
       await fresh.dispose();
     }
