@@ -1,19 +1,42 @@
 // Output tensors → `{"predictions": …}` (row) or `{"outputs": …}` (columnar), byte for byte as
 // TF Serving's MakeRowFormatJsonFromTensors / MakeColumnarFormatJsonFromTensors write them.
+// Written as bytes: each innermost dimension of a numeric tensor is one tight loop
+// (PrettyByteWriter.numbers), so a 530,000-float output costs about what JSON.stringify does.
 import { fromHalfBits } from '../tensor/float16.ts';
-import type { Tensor } from '../tensor/tensor.ts';
-import { writeDecimal } from '../util/json/decimal.ts';
-import { PrettyWriter } from '../util/json/pretty-writer.ts';
+import { elementCount, type Tensor } from '../tensor/tensor.ts';
+import { ByteSink } from '../util/json/byte-sink.ts';
+import type { NumberData, NumberKind } from '../util/json/number-runs.ts';
+import { PrettyByteWriter } from '../util/json/pretty-byte-writer.ts';
 import { invalidArgument } from '../util/status.ts';
 import { encodeBase64 } from './base64.ts';
 import type { RequestFormat } from './predict-request.ts';
+import { ResponseTooLargeError } from './response-limit.ts';
 
-export function predictResponseBody(format: RequestFormat, outputs: ReadonlyMap<string, Tensor>): string {
+/**
+ * The response body. With maxBytes, throws ResponseTooLargeError as soon as the body's UTF-8 size
+ * is known to pass it (checked per block of output, so little is built past the cap).
+ */
+export function predictResponseBody(
+  format: RequestFormat,
+  outputs: ReadonlyMap<string, Tensor>,
+  maxBytes = Infinity,
+): string {
   if (outputs.size === 0) throw invalidArgument('Cannot convert empty tensor map to JSON');
-  return format === 'row' ? rowFormat(outputs) : columnarFormat(outputs);
+  if (format === 'row') checkBatch(outputs);
+  const sink = new ByteSink(
+    maxBytes,
+    () => {
+      throw new ResponseTooLargeError(maxBytes);
+    },
+    estimateBytes(format, outputs),
+  );
+  const w = new PrettyByteWriter(sink);
+  if (format === 'row') rowFormat(w, outputs);
+  else columnarFormat(w, outputs);
+  return sink.finish();
 }
 
-function rowFormat(outputs: ReadonlyMap<string, Tensor>): string {
+function checkBatch(outputs: ReadonlyMap<string, Tensor>): void {
   let batch = -1;
   for (const [name, t] of outputs) {
     if (t.dims.length === 0) throw invalidArgument(`Tensor name: ${name} has no shape information `);
@@ -23,40 +46,57 @@ function rowFormat(outputs: ReadonlyMap<string, Tensor>): string {
     }
     batch = b;
   }
-  const named = outputs.size > 1;
+}
+
+function rowFormat(w: PrettyByteWriter, outputs: ReadonlyMap<string, Tensor>): void {
   const writers = [...outputs].map(([name, t]) => new TensorWriter(name, t));
-  const w = new PrettyWriter();
   w.startObject();
   w.key('predictions');
   w.startArray();
-  for (let item = 0; item < batch; item++) {
-    if (named) w.startObject();
+  if (writers.length === 1) {
+    // One output: its rows are the predictions array's elements, every one written with single-line
+    // arrays on (so their separators too), which is the whole tensor from dimension 0.
     w.singleLineArrays = true;
-    for (const tw of writers) {
-      if (named) w.key(tw.name);
-      tw.write(w, 1);
-    }
+    writers[0]!.elements(w, 0);
     w.singleLineArrays = false;
-    if (named) w.endObject();
+  } else {
+    const batch = writers[0]!.tensor.dims[0]!;
+    for (let item = 0; item < batch; item++) {
+      w.startObject();
+      w.singleLineArrays = true;
+      for (const tw of writers) {
+        w.key(tw.name);
+        tw.value(w, 1);
+      }
+      w.singleLineArrays = false;
+      w.endObject();
+    }
   }
   w.endArray();
   w.endObject();
-  return w.toString();
 }
 
-function columnarFormat(outputs: ReadonlyMap<string, Tensor>): string {
+function columnarFormat(w: PrettyByteWriter, outputs: ReadonlyMap<string, Tensor>): void {
   const named = outputs.size > 1;
-  const w = new PrettyWriter();
   w.startObject();
   w.key('outputs');
   if (named) w.startObject();
   for (const [name, t] of outputs) {
     if (named) w.key(name);
-    new TensorWriter(name, t).write(w, 0);
+    new TensorWriter(name, t).value(w, 0);
   }
   if (named) w.endObject();
   w.endObject();
-  return w.toString();
+}
+
+/** A first buffer size near the body's: a number and its indentation per element. */
+function estimateBytes(format: RequestFormat, outputs: ReadonlyMap<string, Tensor>): number {
+  let bytes = 64;
+  for (const t of outputs.values()) {
+    const perElement = format === 'row' ? 14 : 14 + 4 * (t.dims.length + 2);
+    bytes += elementCount(t.dims) * (t.dtype === 'string' ? perElement + 16 : perElement);
+  }
+  return bytes;
 }
 
 const utf8 = new TextEncoder();
@@ -64,33 +104,47 @@ const utf8 = new TextEncoder();
 /** Walks one tensor in row-major order, writing the sub-tensor below a given dimension. */
 class TensorWriter {
   private offset = 0;
-  private readonly value: (i: number) => string | undefined;
+  private readonly kind: NumberKind | undefined;
+  private readonly data: NumberData | undefined;
 
   constructor(
     readonly name: string,
-    private readonly tensor: Tensor,
+    readonly tensor: Tensor,
   ) {
-    this.value = scalarFormatter(tensor);
+    this.kind = numberKind(tensor);
+    // A half widens exactly to a float, so float rules give the shortest faithful text.
+    this.data = tensor.dtype === 'float16'
+      ? Float32Array.from(tensor.data as Uint16Array, fromHalfBits)
+      : tensor.dtype === 'string' ? undefined : (tensor.data as NumberData);
   }
 
-  /** AddTensorValues: from dimension `dim` down; a dim past the last writes one scalar. */
-  write(w: PrettyWriter, dim: number): void {
-    const { dims } = this.tensor;
-    if (dim > dims.length - 1) {
+  /** AddTensorValues: the sub-tensor from dimension `dim` down; a dim past the last is one scalar. */
+  value(w: PrettyByteWriter, dim: number): void {
+    if (dim > this.tensor.dims.length - 1) {
       this.scalar(w);
       return;
     }
     w.startArray();
-    const n = dims[dim]!;
-    for (let k = 0; k < n; k++) this.write(w, dim + 1);
+    this.elements(w, dim);
     w.endArray();
   }
 
-  private scalar(w: PrettyWriter): void {
+  /** The dims[dim] sub-tensors of dimension `dim`, as elements of the array that is open. */
+  elements(w: PrettyByteWriter, dim: number): void {
+    const { dims } = this.tensor;
+    const n = dims[dim]!;
+    if (dim === dims.length - 1 && this.kind !== undefined) {
+      w.numbers(this.kind, this.data!, this.offset, n);
+      this.offset += n;
+      return;
+    }
+    for (let k = 0; k < n; k++) this.value(w, dim + 1);
+  }
+
+  private scalar(w: PrettyByteWriter): void {
     const i = this.offset++;
-    const token = this.value(i);
-    if (token !== undefined) {
-      w.raw(token);
+    if (this.kind !== undefined) {
+      w.number(this.kind, this.data!, i);
       return;
     }
     const s = (this.tensor.data as string[])[i]!;
@@ -105,16 +159,13 @@ class TensorWriter {
   }
 }
 
-/** The JSON token for element i, or undefined for strings (written by the caller). */
-function scalarFormatter(t: Tensor): (i: number) => string | undefined {
-  const d = t.data;
+function numberKind(t: Tensor): NumberKind | undefined {
   switch (t.dtype) {
-    case 'float32': return (i) => writeDecimal((d as Float32Array)[i]!, true);
-    case 'float64': return (i) => writeDecimal((d as Float64Array)[i]!, false);
-    // A half widens exactly to a float, so float rules give the shortest faithful text.
-    case 'float16': return (i) => writeDecimal(fromHalfBits((d as Uint16Array)[i]!), true);
-    case 'bool': return (i) => ((d as Uint8Array)[i] ? 'true' : 'false');
-    case 'string': return () => undefined;
-    default: return (i) => String((d as ArrayLike<number | bigint>)[i]);
+    case 'float32': case 'float16': return 'float32';
+    case 'float64': return 'float64';
+    case 'bool': return 'bool';
+    case 'string': return undefined;
+    case 'int64': case 'uint64': return 'bigint';
+    default: return 'int';
   }
 }
