@@ -9,11 +9,12 @@ import { consoleLogger } from '../../functions/util/log.ts';
 import { describeEvent, eventKind, warmupModels } from './events.ts';
 import { restRequestFromEvent, resultFromRestResponse } from './http-event.ts';
 import { lambdaOptions } from './options.ts';
+import type { CompressionPolicy } from '../shared/response-compression.ts';
 
-let instance: Promise<Edgeserve> | undefined;
+let instance: Promise<Edgeserve & { readonly compression: CompressionPolicy }> | undefined;
 
 function edgeserve(env: NodeJS.ProcessEnv = process.env) {
-  instance ??= lambdaOptions(env, consoleLogger).then(createEdgeserve);
+  instance ??= lambdaOptions(env, consoleLogger).then((options) => ({ ...createEdgeserve(options), compression: options.compression }));
   instance.catch(() => (instance = undefined)); // a bad start is retried by the next invocation
   return instance;
 }
@@ -22,7 +23,8 @@ export async function handler(event: unknown, _context: Context): Promise<unknow
   switch (eventKind(event)) {
     case 'http': {
       const es = await edgeserve();
-      return resultFromRestResponse(event as never, await es.handle(restRequestFromEvent(event as never)));
+      const request = restRequestFromEvent(event as never);
+      return resultFromRestResponse(event as never, await es.handle(request), request.header('accept-encoding'), es.compression);
     }
     case 'warmup': {
       const statuses = await (await edgeserve()).warmup(warmupModels(event));

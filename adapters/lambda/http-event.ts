@@ -4,6 +4,7 @@
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BodyTooLargeError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
 import { errorBody } from '../../functions/rest/responses.ts';
+import { DEFAULT_COMPRESSION, encodeResponse, type CompressionPolicy } from '../shared/response-compression.ts';
 
 type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
 export type HttpResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
@@ -60,24 +61,40 @@ const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 401: 'U
  */
 export const MAX_RESULT_BODY_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 
-export function resultFromRestResponse(event: HttpEvent, original: RestResponse): HttpResult {
-  const response = withinPayloadLimit(original);
+/**
+ * The invocation's result: compressed where the client accepts it and the answer is big enough
+ * (binary bodies go base64-encoded, as API Gateway, Function URLs and ALB expect), then held to
+ * Lambda's payload limit as sent.
+ */
+export async function resultFromRestResponse(
+  event: HttpEvent,
+  response: RestResponse,
+  acceptEncoding: string | null = null,
+  compression: CompressionPolicy = DEFAULT_COMPRESSION,
+): Promise<HttpResult> {
+  const encoded = await encodeResponse(response, acceptEncoding, compression);
+  const isBase64Encoded = encoded.body !== null && typeof encoded.body !== 'string';
+  const sent = encoded.body === null ? '' : typeof encoded.body === 'string' ? encoded.body : encoded.body.toString('base64');
+  const size = isBase64Encoded ? sent.length : Buffer.byteLength(sent);
+  if (size > MAX_RESULT_BODY_BYTES) return result(event, tooLargeForLambda(response, size), false);
+  return result(event, { status: response.status, headers: encoded.headers, body: sent }, isBase64Encoded);
+}
+
+function result(event: HttpEvent, response: RestResponse, isBase64Encoded: boolean): HttpResult {
   const body = response.body ?? '';
   if (isAlb(event)) {
     // An ALB target group with multi-value headers on expects them back in the same form.
     const statusDescription = `${response.status} ${REASONS[response.status] ?? ''}`.trim();
     if (event.multiValueHeaders) {
       const multiValueHeaders = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, [v]]));
-      return { statusCode: response.status, statusDescription, multiValueHeaders, body, isBase64Encoded: false };
+      return { statusCode: response.status, statusDescription, multiValueHeaders, body, isBase64Encoded };
     }
-    return { statusCode: response.status, statusDescription, headers: response.headers, body, isBase64Encoded: false };
+    return { statusCode: response.status, statusDescription, headers: response.headers, body, isBase64Encoded };
   }
-  return { statusCode: response.status, headers: response.headers, body, isBase64Encoded: false };
+  return { statusCode: response.status, headers: response.headers, body, isBase64Encoded };
 }
 
-function withinPayloadLimit(response: RestResponse): RestResponse {
-  const size = response.body === null ? 0 : Buffer.byteLength(response.body);
-  if (size <= MAX_RESULT_BODY_BYTES) return response;
+function tooLargeForLambda(response: RestResponse, size: number): RestResponse {
   const message = `The response is ${size} bytes, more than AWS Lambda returns from a synchronous invocation (6 MB): ask for fewer instances, or send this model's traffic to the container`;
   return { status: 413, headers: { 'Content-Type': 'application/json', ...(response.headers['x-request-id'] ? { 'x-request-id': response.headers['x-request-id'] } : {}) }, body: errorBody(message) };
 }

@@ -9,11 +9,17 @@ import { emfSink } from '../../functions/metrics/emf.ts';
 import { readEnvOptions, type EnvRecord } from '../../functions/options/read-options.ts';
 import type { Logger } from '../../functions/util/log.ts';
 import { backendFromOptions } from '../shared/ort-backends.ts';
+import { compressionPolicy, type CompressionPolicy } from '../shared/response-compression.ts';
 import { storeFromUrl, storeOpener, storeOptionsFrom } from '../shared/store-from-url.ts';
 
 const absolute = (path: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) ? path : resolve(path));
 
-export async function lambdaOptions(env: EnvRecord, logger: Logger): Promise<EdgeserveOptions> {
+export interface LambdaOptions extends EdgeserveOptions {
+  /** br/gzip for big answers when the client accepts them (the adapter's, not the handler's, job). */
+  readonly compression: CompressionPolicy;
+}
+
+export async function lambdaOptions(env: EnvRecord, logger: Logger): Promise<LambdaOptions> {
   const values = readEnvOptions(env, 'lambda');
   const { serving, source, notices } = servingChoice(values, { absolute });
   for (const notice of notices) logger.log('warn', notice.event, notice.fields);
@@ -29,6 +35,7 @@ export async function lambdaOptions(env: EnvRecord, logger: Logger): Promise<Edg
     backend: await backendFromOptions(values, logger),
     logger,
     // CloudWatch turns each request's EMF line into metrics (count, latency, cold starts per model).
+    compression: compressionPolicy(values),
     requestSink: values.logRequests === false ? undefined : emfSink((line) => process.stdout.write(`${line}\n`)),
   };
 }

@@ -1,5 +1,6 @@
 // node:http message ⇄ the REST layer's request/response, without building Fetch objects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { encodeResponse, type CompressionPolicy } from '../shared/response-compression.ts';
 import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
 
 export interface NodeRestRequest extends RestRequest {
@@ -57,11 +58,12 @@ export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
   };
 }
 
-export function writeResponse(res: ServerResponse, response: RestResponse, request: NodeRestRequest): void {
-  const headers: Record<string, string | number> = { ...response.headers };
-  if (response.body !== null) headers['Content-Length'] = Buffer.byteLength(response.body);
+export async function writeResponse(res: ServerResponse, response: RestResponse, request: NodeRestRequest, compression: CompressionPolicy): Promise<void> {
+  const encoded = await encodeResponse(response, request.header('accept-encoding'), compression);
+  const headers: Record<string, string | number> = { ...encoded.headers };
+  if (encoded.body !== null) headers['Content-Length'] = Buffer.byteLength(encoded.body);
   // A refused body is never read: close rather than drain it to keep the connection.
   if (request.abandonedBody) headers.Connection = 'close';
   res.writeHead(response.status, headers);
-  res.end(response.body ?? undefined);
+  res.end(encoded.body ?? undefined);
 }

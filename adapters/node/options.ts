@@ -12,6 +12,7 @@ import type { ModelSource } from '../../functions/options/model-source.ts';
 import type { OptionValues } from '../../functions/options/option-table.ts';
 import type { Logger } from '../../functions/util/log.ts';
 import { backendFromOptions } from '../shared/ort-backends.ts';
+import { compressionPolicy } from '../shared/response-compression.ts';
 import { storeFromUrl, storeOpener, storeOptionsFrom } from '../shared/store-from-url.ts';
 import { ConfigFileWatch } from './config-file-watch.ts';
 import { batchingParametersFromFile, prometheusPathFromFile } from './option-files.ts';
@@ -66,6 +67,7 @@ export async function nodeServerOptions(values: OptionValues, logger: Logger): P
     // The table gives Node a value default for these two, so they are always set here.
     port: values.port!,
     host: values.host!,
+    compression: compressionPolicy(values),
     connections: { headersTimeoutMs: values.headersTimeoutMs!, requestTimeoutMs: values.requestTimeoutMs!, maxConnections: values.maxConnections! },
     preload: !values.lazy,
     backend: await backendFromOptions(values, logger),

@@ -4,12 +4,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve, type EdgeserveOptions } from '../../functions/app.ts';
 import { libeventErrorPage } from '../../functions/rest/responses.ts';
+import { DEFAULT_COMPRESSION, type CompressionPolicy } from '../shared/response-compression.ts';
 import { DEFAULT_CONNECTION_LIMITS, serverOptions, type ConnectionLimits } from './connection-limits.ts';
 import { fromIncomingMessage, writeResponse } from './node-exchange.ts';
 
 export interface NodeServerOptions extends EdgeserveOptions {
   readonly port: number;
   readonly host: string;
+  /** br/gzip for big answers when the client accepts them (response-compression.ts); default: on from 64 KiB. */
+  readonly compression?: CompressionPolicy;
   /** Connection hygiene (connection-limits.ts); defaults: the option table's. */
   readonly connections?: ConnectionLimits;
   /** Load every aspired version before listening (TF Serving's behaviour); false loads on first use. */
@@ -35,12 +38,13 @@ export interface NodeServer extends Edgeserve {
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const edgeserve = createEdgeserve(options);
   if (options.preload) await edgeserve.warmup();
+  const compression = options.compression ?? DEFAULT_COMPRESSION;
   const server = createServer(serverOptions(options.connections ?? DEFAULT_CONNECTION_LIMITS), (req, res) => {
     const request = fromIncomingMessage(req);
-    edgeserve.handle(request).then(
-      (response) => writeResponse(res, response, request),
-      () => res.destroy(), // unreachable: the handler turns every failure into a response
-    );
+    edgeserve.handle(request)
+      .then((response) => writeResponse(res, response, request, compression))
+      // Unreachable in practice: the handler turns every failure into a response, zlib does not fail.
+      .catch(() => res.destroy());
   });
   // node:http hands CONNECT to a 'connect' listener and, with none, drops the socket unanswered.
   // TF Serving (libevent) answers a method it does not serve with its 501 page: so does this.

@@ -2,6 +2,7 @@
 // the code's own defaults.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTION_LIMITS } from '../../adapters/node/connection-limits.ts';
+import { DEFAULT_COMPRESSION } from '../../adapters/shared/response-compression.ts';
 import { DEFAULT_SERVING_OPTIONS } from '../../functions/app.ts';
 import { DEFAULT_REST_OPTIONS } from '../../functions/rest/handler.ts';
 import { defaultOf, PLATFORMS, SECTIONS, type OptionSpec } from '../../functions/options/option-spec.ts';
@@ -59,7 +60,9 @@ describe('the option table', () => {
     expect(d('maxGzipRatio')).toBe(DEFAULT_REST_OPTIONS.maxGzipRatio);
     expect(d('maxRequestElements')).toBe(DEFAULT_REST_OPTIONS.maxRequestElements);
     expect(d('maxResponseBytes', 'node')).toBe(DEFAULT_REST_OPTIONS.maxResponseBytes);
-    expect(d('maxResponseBytes', 'lambda')).toBe(6 * 1024 * 1024);
+    expect(d('maxResponseBytes', 'lambda')).toBe(DEFAULT_REST_OPTIONS.maxResponseBytes);
+    expect(d('compressResponses', 'node')).toBe(DEFAULT_COMPRESSION.enabled);
+    expect(d('compressMinBytes', 'lambda')).toBe(DEFAULT_COMPRESSION.minBytes);
     expect(d('headersTimeoutMs', 'node')).toBe(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs);
     expect(d('requestTimeoutMs', 'node')).toBe(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs);
     expect(d('maxConnections', 'node')).toBe(DEFAULT_CONNECTION_LIMITS.maxConnections);
