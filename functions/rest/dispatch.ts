@@ -46,7 +46,7 @@ export async function dispatch(call: RestCall, request: RestRequest, scope: Rest
       return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, scope), options);
     case 'predict': {
       const { doc, signatureName, text } = await readRequestDocument(request, scope, options);
-      const predictCall = { model: call.model, selector: call.selector, doc, signatureName, pathAndQuery: request.pathAndQuery, bodyText: text };
+      const predictCall = { model: call.model, selector: call.selector, doc, signatureName, pathAndQuery: request.pathAndQuery, bodyText: text, maxResponseBytes: options.maxResponseBytes };
       const result = await predict(predictCall, inference, scope);
       if (result.forwarded) {
         return { ...result.forwarded, headers: { ...result.forwarded.headers, 'x-edgeserve-arm': result.arm } };

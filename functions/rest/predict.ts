@@ -19,6 +19,8 @@ export interface PredictCall {
   /** The request as received, for a remote routing arm. */
   readonly pathAndQuery: string;
   readonly bodyText: string;
+  /** Response bodies past this many bytes are refused while they are written (413). */
+  readonly maxResponseBytes: number;
 }
 
 export type PredictResult =
@@ -47,5 +49,5 @@ export async function predict(call: PredictCall, inference: Inference, scope: Re
     scope,
   );
   if (result.kind === 'forwarded') return { forwarded: result.response, arm: result.arm };
-  return { body: predictResponseBody(format, result.outputs), version: result.version, arm: result.arm };
+  return { body: predictResponseBody(format, result.outputs, call.maxResponseBytes), version: result.version, arm: result.arm };
 }

@@ -55,3 +55,15 @@ describe('gzip inflation ratio', () => {
     expect(JSON.parse(r.body!)).toEqual({ error: 'Request body is larger than the limit of 1000 bytes' });
   });
 });
+
+describe('response size', () => {
+  it('refuses an answer past --max_response_bytes with 413 naming the limit, and serves smaller ones', async () => {
+    const es = server({ maxResponseBytes: 100_000 });
+    const r = await es.handle(post(zeros(50_000))); // the echo of 50,000 floats, pretty-printed: ~600 KB
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body!)).toEqual({
+      error: "The response would be larger than this server's limit of 100000 bytes (--max_response_bytes): ask for fewer instances or outputs",
+    });
+    expect((await es.handle(post(zeros(1000)))).status).toBe(200);
+  });
+});
