@@ -3,7 +3,7 @@
 import type { TensorSpec } from '../tensor/tensor-spec.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 import { jsonDebugString } from '../util/json/debug-string.ts';
-import { b64Payload, type JsonObject, type JsonValue } from '../util/json/value.ts';
+import { asJsonArray, b64Payload, type JsonObject, type JsonValue } from '../util/json/value.ts';
 import { invalidArgument, ServingError } from '../util/status.ts';
 import { ElementBudget, RowStacker, tensorFromJson } from './tensor-from-json.ts';
 
@@ -19,15 +19,20 @@ export function documentError(doc: JsonValue, complaint: string): ServingError {
   return invalidArgument(`JSON Value: ${jsonDebugString(doc)} ${complaint}`);
 }
 
-/** `bodyChars`: the request body's length, which bounds what it may decode to (tensor-from-json.ts). */
+/**
+ * `doc` as parseJson makes it, with or without NumberRun nodes (`{ numberRuns: true }` is the fast
+ * path). `bodyChars`: the request body's length, which bounds what it may decode to
+ * (tensor-from-json.ts).
+ */
 export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSpec[], bodyChars = Infinity): PredictInputs {
   const budget = new ElementBudget(Math.floor(bodyChars / 2) + 1); // Infinity stays Infinity: no bound
-  const instances = doc.get('instances');
-  if (instances !== undefined) {
+  const rows = doc.get('instances');
+  if (rows !== undefined) {
     if (doc.has('inputs')) {
       throw documentError(doc, "Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist ");
     }
-    if (!Array.isArray(instances)) throw documentError(doc, "Expecting 'instances' to be an list/array");
+    const instances = asJsonArray(rows); // a list of scalars may be a NumberRun
+    if (instances === undefined) throw documentError(doc, "Expecting 'instances' to be an list/array");
     if (instances.length === 0) throw documentError(doc, "No values in 'instances' array");
     return { format: 'row', feeds: rowFeeds(instances, inputs, budget) };
   }

@@ -1,13 +1,14 @@
 // JSON → tensor, as TF Serving's FillTensorProto does it: the shape is read off the first element
 // at every depth, every list is then checked against it, and each leaf must be a JSON value that
-// the input's dtype accepts. Messages are upstream's, word for word.
-import { ACCEPTED_INTEGER_RANGE, type DType, tfShortName } from '../tensor/dtype.ts';
-import { toHalfBits } from '../tensor/float16.ts';
+// the input's dtype accepts (leaf-writers.ts). Messages are upstream's, word for word. An innermost
+// list parsed as a NumberRun is stored in one loop; a run anywhere else is read as the ordinary
+// array it stands for, so every error is the one the ordinary tree gets.
+import type { DType } from '../tensor/dtype.ts';
 import { allocate, elementCount, type Tensor, type TensorData } from '../tensor/tensor.ts';
 import { invalidArgument, ServingError } from '../util/status.ts';
 import { jsonDebugString } from '../util/json/debug-string.ts';
-import { b64Payload, JsonInt, jsonTypeName, type JsonValue } from '../util/json/value.ts';
-import { decodeBase64 } from './base64.ts';
+import { NumberRun, type JsonValue } from '../util/json/value.ts';
+import { leafError, leafWriter, numberRunWriter, type LeafWriter, type RunWriter } from './leaf-writers.ts';
 
 /** TensorFlow's limit on the rank of a tensor (TensorShape::MaxDimensions). */
 const MAX_RANK = 254;
@@ -27,6 +28,7 @@ export function denseShape(value: JsonValue): number[] {
     if (v.length === 0 || dims.length > MAX_RANK) break;
     v = v[0]!;
   }
+  if (v instanceof NumberRun && dims.length <= MAX_RANK) dims.push(v.length); // never empty
   return dims;
 }
 
@@ -62,19 +64,27 @@ export function tensorFromJson(value: JsonValue, type: InputType, budget: Pick<E
     throw new ServingError('UNIMPLEMENTED', `Conversion of JSON Value: ${jsonDebugString(firstLeaf(value))} to type: ${type.runtimeType}`);
   }
   if (!budget.take(elementCount(dims))) {
-    new Filler(dims, dtype, checkingWriter(dtype)).fill(value, 0); // throws the ragged list's error
+    new Filler(dims, dtype, checkingWriters(dtype)).fill(value, 0); // throws the ragged list's error
     throw tooManyElements();
   }
   const data = allocate(dtype, elementCount(dims));
-  const filler = new Filler(dims, dtype, leafWriter(dtype, data));
+  const filler = new Filler(dims, dtype, writers(dtype, data));
   filler.fill(value, 0);
   return { dtype, dims, data };
 }
 
+/** How leaves are stored: one at a time, or a NumberRun at once. */
+interface Writers {
+  readonly leaf: LeafWriter;
+  readonly run: RunWriter;
+}
+
+const writers = (dtype: DType, data: TensorData): Writers => ({ leaf: leafWriter(dtype, data), run: numberRunWriter(dtype, data) });
+
 /** Checks leaves against the dtype without storing them (a claimed shape too large to allocate). */
-function checkingWriter(dtype: DType): LeafWriter {
+function checkingWriters(dtype: DType): Writers {
   const write = leafWriter(dtype, allocate(dtype, 1));
-  return (v) => write(v, 0);
+  return { leaf: (v) => write(v, 0), run: numberRunWriter(dtype, undefined) };
 }
 
 const tooManyElements = () => invalidArgument('The request holds more tensor elements than its body can encode');
@@ -82,23 +92,29 @@ const tooManyElements = () => invalidArgument('The request holds more tensor ele
 function firstLeaf(value: JsonValue): JsonValue {
   let v = value;
   while (Array.isArray(v) && v.length > 0) v = v[0]!;
-  return v;
+  return v instanceof NumberRun ? v.at(0) : v;
 }
-
-/** Writes one leaf at index i, or returns false when the JSON value does not fit the dtype. */
-type LeafWriter = (v: JsonValue, i: number) => boolean;
 
 class Filler {
   constructor(
     private readonly dims: readonly number[],
     private readonly dtype: DType,
-    private readonly writeLeaf: LeafWriter,
+    private readonly writers: Writers,
     /** Index of the next element to write. */
     private next = 0,
   ) {}
 
   fill(value: JsonValue, level: number): void {
     const rank = this.dims.length;
+    if (value instanceof NumberRun) {
+      if (level === rank - 1 && value.length === this.dims[level]) {
+        const refused = this.writers.run(value, this.next);
+        if (refused >= 0) throw leafError(value.at(refused), this.dtype);
+        this.next += value.length;
+        return;
+      }
+      value = value.toArray(); // misplaced: the ordinary path finds the error
+    }
     if (!Array.isArray(value)) {
       if (level !== rank) {
         throw invalidArgument(
@@ -117,7 +133,7 @@ class Filler {
     }
     if (level === rank - 1) {
       // Innermost list: the hot loop of every predict request.
-      const write = this.writeLeaf;
+      const write = this.writers.leaf;
       let i = this.next;
       for (let k = 0; k < value.length; k++) {
         const item = value[k]!;
@@ -134,93 +150,8 @@ class Filler {
   }
 
   private leaf(value: JsonValue): void {
-    if (!this.writeLeaf(value, this.next)) throw leafError(value, this.dtype);
+    if (!this.writers.leaf(value, this.next)) throw leafError(value, this.dtype);
     this.next++;
-  }
-}
-
-function leafError(value: JsonValue, dtype: DType): ServingError {
-  if (dtype === 'string' && value instanceof Map) {
-    const payload = b64Payload(value);
-    if (payload === undefined) {
-      return invalidArgument(`JSON Value: ${jsonDebugString(value)} not formatted correctly for base64 data`);
-    }
-    return invalidArgument('Unable to base64 decode');
-  }
-  return invalidArgument(
-    `JSON Value: ${jsonDebugString(value)} Type: ${jsonTypeName(value)} is not of expected type: ${tfShortName(dtype)}`,
-  );
-}
-
-const utf8 = new TextDecoder();
-
-function leafWriter(dtype: DType, data: TensorData): LeafWriter {
-  switch (dtype) {
-    case 'float32':
-    case 'float64': {
-      const out = data as Float32Array | Float64Array;
-      return (v, i) => {
-        if (typeof v === 'number') out[i] = v;
-        else if (v instanceof JsonInt) out[i] = v.value;
-        else return false;
-        return true;
-      };
-    }
-    case 'float16': {
-      const out = data as Uint16Array;
-      return (v, i) => {
-        if (typeof v === 'number') out[i] = toHalfBits(v);
-        else if (v instanceof JsonInt) out[i] = toHalfBits(v.value);
-        else return false;
-        return true;
-      };
-    }
-    case 'int64':
-    case 'uint64': {
-      const out = data as BigInt64Array | BigUint64Array;
-      const [lo, hi] = ACCEPTED_INTEGER_RANGE[dtype]!;
-      return (v, i) => {
-        if (!(v instanceof JsonInt)) return false;
-        const b = v.toBigInt();
-        if (b < lo || b > hi) return false;
-        out[i] = b;
-        return true;
-      };
-    }
-    case 'int8': case 'int16': case 'int32': case 'uint8': case 'uint16': case 'uint32': {
-      // Typed-array stores truncate like the C cast TF Serving applies after its int32 check.
-      const out = data as Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
-      const [lo, hi] = ACCEPTED_INTEGER_RANGE[dtype]!.map(Number) as [number, number];
-      return (v, i) => {
-        if (!(v instanceof JsonInt) || v.value < lo || v.value > hi) return false;
-        out[i] = v.value;
-        return true;
-      };
-    }
-    case 'bool': {
-      const out = data as Uint8Array;
-      return (v, i) => {
-        if (typeof v !== 'boolean') return false;
-        out[i] = v ? 1 : 0;
-        return true;
-      };
-    }
-    case 'string': {
-      const out = data as string[];
-      return (v, i) => {
-        if (typeof v === 'string') {
-          out[i] = v;
-          return true;
-        }
-        const payload = b64Payload(v);
-        const bytes = payload === undefined ? undefined : decodeBase64(payload);
-        if (bytes === undefined) return false;
-        // onnxruntime carries strings as JS strings (UTF-8 inside): binary payloads that are not
-        // valid UTF-8 cannot survive the trip, a documented limit of string tensors here.
-        out[i] = utf8.decode(bytes);
-        return true;
-      };
-    }
   }
 }
 
@@ -232,7 +163,7 @@ function leafWriter(dtype: DType, data: TensorData): LeafWriter {
 export class RowStacker {
   private rowDims: number[] | undefined;
   private data: TensorData | undefined;
-  private writeLeaf: LeafWriter | undefined;
+  private writers: Writers | undefined;
 
   /** Rows are only checked, not stored: their claimed shape is more than the budget allows. */
   private overBudget = false;
@@ -252,22 +183,22 @@ export class RowStacker {
       this.rowDims = dims;
       this.overBudget = !this.budget.take(elementCount(dims) * this.rows);
       // Over budget, the rows are still checked one by one, so a ragged one gets its own error.
-      if (this.overBudget) this.writeLeaf = checkingWriter(dtype!);
+      if (this.overBudget) this.writers = checkingWriters(dtype!);
       else {
         this.data = allocate(dtype!, elementCount(dims) * this.rows);
-        this.writeLeaf = leafWriter(dtype!, this.data);
+        this.writers = writers(dtype!, this.data);
       }
     }
     const expected = this.rowDims;
     const size = elementCount(expected);
     if (!sameDims(dims, expected)) {
       // The row on its own: validated without being stored (its claimed shape may be anything).
-      new Filler(dims, dtype!, checkingWriter(dtype!)).fill(value, 0);
+      new Filler(dims, dtype!, checkingWriters(dtype!)).fill(value, 0);
       const ownSize = elementCount(dims);
       if (ownSize !== size) throw invalidArgument(`Expecting tensor size: ${size} but got: ${ownSize}`);
       throw invalidArgument(`Expecting shape ${shapeToString(expected)} but got: ${shapeToString(dims)}`);
     }
-    const filler = new Filler(expected, dtype!, this.writeLeaf!, this.overBudget ? 0 : i * size);
+    const filler = new Filler(expected, dtype!, this.writers!, this.overBudget ? 0 : i * size);
     filler.fill(value, 0);
   }
 

@@ -8,9 +8,9 @@ import { JsonParseError, parseJson } from '../../functions/util/json/parse.ts';
 import { PrettyWriter, quoteJsonString } from '../../functions/util/json/pretty-writer.ts';
 import { JsonInt, type JsonValue } from '../../functions/util/json/value.ts';
 
-function parseError(text: string): JsonParseError {
+function parseError(text: string, maxDepth?: number): JsonParseError {
   try {
-    parseJson(text);
+    parseJson(text, maxDepth);
   } catch (e) {
     if (e instanceof JsonParseError) return e;
     throw e;
@@ -18,8 +18,8 @@ function parseError(text: string): JsonParseError {
   throw new Error(`parsed: ${JSON.stringify(text)}`);
 }
 
-function expectParseError(text: string, reason: string, offset: number): void {
-  const e = parseError(text);
+function expectParseError(text: string, reason: string, offset: number, maxDepth?: number): void {
+  const e = parseError(text, maxDepth);
   expect({ reason: e.reason, offset: e.offset }).toEqual({ reason, offset });
   expect(e.message).toBe(`${reason} at offset: ${offset}`);
 }
@@ -310,9 +310,9 @@ describe('parseJson: values', () => {
     expect(parseJson('[-1,-2.5,-NaN,3]')).toEqual([new JsonInt(-1), -2.5, NaN, new JsonInt(3)]);
   });
 
-  it('takes 500k levels of nesting without a RangeError', () => {
+  it('takes 500k levels of nesting without a RangeError, given no depth limit', () => {
     const depth = 500_000;
-    let v = parseJson('['.repeat(depth) + ']'.repeat(depth));
+    let v = parseJson('['.repeat(depth) + ']'.repeat(depth), Infinity);
     let levels = 0;
     while (Array.isArray(v) && v.length > 0) {
       v = v[0]!;
@@ -321,7 +321,7 @@ describe('parseJson: values', () => {
     expect(levels).toBe(depth - 1);
     expect(v).toEqual([]);
 
-    const objects = parseJson('{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+    const objects = parseJson('{"a":'.repeat(depth) + '1' + '}'.repeat(depth), Infinity);
     let o: JsonValue = objects;
     let objectLevels = 0;
     while (o instanceof Map) {
@@ -331,8 +331,8 @@ describe('parseJson: values', () => {
     expect(objectLevels).toBe(depth);
     expect(asInt(o).value).toBe(1);
 
-    expectParseError('['.repeat(depth), INVALID, depth);
-    expectParseError('['.repeat(depth) + ']'.repeat(depth - 1) + '}', MISS_BRACKET, 2 * depth - 1);
+    expectParseError('['.repeat(depth), INVALID, depth, Infinity);
+    expectParseError('['.repeat(depth) + ']'.repeat(depth - 1) + '}', MISS_BRACKET, 2 * depth - 1, Infinity);
   });
 });
 
@@ -516,9 +516,9 @@ describe('jsonDebugString', () => {
 
   it('does not overflow the stack on deeply nested documents', () => {
     const depth = 500_000;
-    const arrays = jsonDebugString(parseJson('['.repeat(depth) + ']'.repeat(depth)));
+    const arrays = jsonDebugString(parseJson('['.repeat(depth) + ']'.repeat(depth), Infinity));
     expect(arrays).toBe(`${'['.repeat(256)}...`);
-    const objects = jsonDebugString(parseJson('{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)));
+    const objects = jsonDebugString(parseJson('{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), Infinity));
     expect(objects.endsWith('...')).toBe(true);
     expect(objects.startsWith('{\n    "a": {\n        "a": {')).toBe(true);
     expect(objects).toHaveLength(259);

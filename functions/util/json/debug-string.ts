@@ -3,7 +3,7 @@
 // dump cut short where RapidJSON's writer refuses a nested NaN/Infinity, and after ~256 bytes.
 import { rapidJsonDouble, writeDecimal } from './decimal.ts';
 import { PrettyWriter } from './pretty-writer.ts';
-import { JsonInt, type JsonValue } from './value.ts';
+import { JsonInt, NumberRun, type JsonValue } from './value.ts';
 
 const MAX_ECHO_CHARS = 256;
 const FLOAT_MAX = 3.4028234e38;
@@ -38,6 +38,11 @@ function write(w: PrettyWriter, value: JsonValue): boolean {
   else if (Array.isArray(value)) {
     w.startArray();
     for (const item of value) if (!write(w, item)) return false;
+    w.endArray();
+  } else if (value instanceof NumberRun) {
+    // Element by element, as the ordinary array it stands for (ints and floats print differently).
+    w.startArray();
+    for (let k = 0; k < value.length; k++) if (!write(w, value.at(k))) return false;
     w.endArray();
   } else {
     w.startObject();

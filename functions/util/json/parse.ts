@@ -2,8 +2,27 @@
 // kParseNanAndInfFlag | kParseStopWhenDoneFlag) and fails with RapidJSON's messages and byte
 // offsets. Iterative, so a deeply nested body cannot overflow the stack; trailing bytes after the
 // top-level value are ignored; a NUL byte ends the input, as in RapidJSON's string stream.
+//
+// One difference from RapidJSON, on purpose: nesting is limited (MAX_JSON_DEPTH). RapidJSON's
+// iterative parser has no limit, so TF Serving would take a million `[` and answer with a shape
+// error later; here a document nested deeper than the limit fails at the bracket that goes too
+// deep, with its own message, before the tree is built.
 import { longDecimalToDouble } from './decimal-to-double.ts';
-import { JsonInt, type JsonObject, type JsonValue } from './value.ts';
+import { JsonInt, NumberRun, type JsonObject, type JsonValue } from './value.ts';
+
+/**
+ * Levels of nesting a document may have: TensorFlow's MAX_RANK (254) of lists plus the few object
+ * levels of a request (`{"inputs": {"name": …}}`, `{"b64": …}`), with room to spare.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+export interface ParseOptions {
+  /**
+   * Innermost lists of plain numbers come as NumberRun nodes instead of arrays (value.ts). Only
+   * for documents read by the predict codec, which understands them.
+   */
+  readonly numberRuns?: boolean;
+}
 
 export class JsonParseError extends Error {
   constructor(
@@ -29,6 +48,13 @@ const INT64_MIN = -(2n ** 63n);
 const MANTISSA_LIMIT = 9e14;
 const UINT64_MAX = 2n ** 64n - 1n;
 
+/** What scanNumber read. */
+const FLOAT = 0, INT = 1, OTHER = 2;
+
+function smallOrNewInt(v: number): JsonInt {
+  return v >= 0 && v < SMALL_INTS.length ? SMALL_INTS[v]! : new JsonInt(v);
+}
+
 const MSG = {
   empty: 'The document is empty.',
   invalid: 'Invalid value.',
@@ -45,21 +71,44 @@ const MSG = {
   missExponent: 'Miss exponent in number.',
 } as const;
 
+const tooDeep = (maxDepth: number) => `Nesting is deeper than ${maxDepth} levels.`;
+
 const ESCAPES: Record<number, string> = {
   0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t',
 };
 
 /** Parses `text` (the request body decoded as UTF-8). Throws JsonParseError. */
-export function parseJson(text: string): JsonValue {
-  return new Parser(text).parse();
+export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH, options: ParseOptions = {}): JsonValue {
+  return new Parser(text, maxDepth, options.numberRuns === true).parse();
+}
+
+/**
+ * Scratch space of NumberRun reading, shared by all parses (JS runs one parse at a time); one that
+ * grew past KEPT_SCRATCH for a long list is not kept, so that one big body does not pin it.
+ */
+const KEPT_SCRATCH = 1 << 16;
+let runValues: Float64Array = new Float64Array(1024);
+let runIntFlags: Uint8Array = new Uint8Array(1024);
+
+function keepScratch(values: Float64Array, flags: Uint8Array): void {
+  if (values.length > KEPT_SCRATCH) return;
+  runValues = values;
+  runIntFlags = flags;
 }
 
 class Parser {
   private i = 0;
   private readonly end: number;
   private readonly s: string;
+  /** Where scanNumber leaves a double (a typed array, so storing it does not box it). */
+  private readonly num = new Float64Array(1);
+  private other: JsonValue = null;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    private readonly maxDepth: number,
+    private readonly numberRuns: boolean,
+  ) {
     // A NUL ends the input; cutting there lets hot loops read past the end (charCodeAt → NaN,
     // which fails every comparison) instead of checking bounds per character.
     const nul = text.indexOf('\0');
@@ -84,6 +133,7 @@ class Parser {
       let value: JsonValue;
       const c = this.peek();
       if (c === C_LBRACE) {
+        if (stack.length >= this.maxDepth) this.fail(tooDeep(this.maxDepth), this.i);
         this.i++;
         this.skipWs();
         if (this.peek() === C_RBRACE) {
@@ -95,11 +145,15 @@ class Parser {
           continue;
         }
       } else if (c === C_LBRACKET) {
+        if (stack.length >= this.maxDepth) this.fail(tooDeep(this.maxDepth), this.i);
         this.i++;
         this.skipWs();
+        let run: NumberRun | undefined;
         if (this.peek() === C_RBRACKET) {
           this.i++;
           value = [];
+        } else if (this.numberRuns && (run = this.numberRunNode()) !== undefined) {
+          value = run;
         } else {
           stack.push([]);
           continue;
@@ -151,17 +205,113 @@ class Parser {
   }
 
   /**
+   * The hot path of predict bodies with `numberRuns`: positioned on the first element of a list,
+   * reads `number, number, …]` into a NumberRun. Returns undefined, positioned where it started,
+   * when the list holds anything else (see NumberRun), so that the ordinary path reads it; a
+   * malformed number throws here exactly what the ordinary path would throw, since it would have
+   * read the same elements before it.
+   */
+  private numberRunNode(): NumberRun | undefined {
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    let n = 0;
+    let ints = 0;
+    let values: Float64Array = runValues;
+    let flags: Uint8Array = runIntFlags;
+    for (;;) {
+      let c = s.charCodeAt(i);
+      const numberStart = i;
+      const minus = c === C_MINUS;
+      if (minus) c = s.charCodeAt(++i);
+      if (!(c >= C_0 && c <= C_9)) break; // NaN, Infinity, or not a number
+      // The first 15 digits go into `mantissa` (exact below 2^53), up to 4 more into `low`; then
+      // Clinger's fast path or longDecimalToDouble, as in scanNumber. Anything else (an exponent,
+      // more digits, an undecidable case, a malformed number) is left to scanNumber.
+      let mantissa = 0;
+      let low = 0;
+      let digits = 0;
+      if (c === C_0) c = s.charCodeAt(++i);
+      else {
+        do {
+          if (digits < 15) mantissa = mantissa * 10 + (c - C_0);
+          else low = low * 10 + (c - C_0);
+          digits++;
+          c = s.charCodeAt(++i);
+        } while (c >= C_0 && c <= C_9);
+      }
+      let fraction = -1;
+      if (c === C_DOT) {
+        c = s.charCodeAt(++i);
+        const from = i;
+        while (c >= C_0 && c <= C_9) {
+          if (digits < 15) mantissa = mantissa * 10 + (c - C_0);
+          else low = low * 10 + (c - C_0);
+          digits++;
+          c = s.charCodeAt(++i);
+        }
+        fraction = i - from;
+      }
+      let value: number | undefined;
+      let isInt = fraction < 0;
+      if (fraction !== 0 && c !== C_e && c !== C_E) {
+        if (digits <= 15) {
+          // Both operands exact, so IEEE division rounds correctly (Clinger).
+          value = isInt ? mantissa : mantissa / POW10[fraction]!;
+        } else if (!isInt && digits <= 19) {
+          value = longDecimalToDouble(mantissa, low, digits - 15, fraction);
+        }
+      }
+      if (value !== undefined) {
+        if (minus) value = isInt ? -value || 0 : -value;
+      } else {
+        this.i = numberStart;
+        const kind = this.scanNumber(); // throws for a malformed number
+        if (kind === OTHER) break;
+        isInt = kind === INT;
+        value = this.num[0]!;
+        i = this.i;
+      }
+      if (n === values.length) {
+        values = growValues(values);
+        flags = growFlags(flags);
+      }
+      values[n] = value;
+      flags[n] = isInt ? 1 : 0;
+      if (isInt) ints++;
+      n++;
+      c = s.charCodeAt(i);
+      while (c === C_SPACE || c === C_LF || c === C_CR || c === C_TAB) c = s.charCodeAt(++i);
+      if (c === C_RBRACKET) {
+        this.i = i + 1;
+        keepScratch(values, flags);
+        return new NumberRun(values.slice(0, n), ints === 0 ? undefined : flags.slice(0, n), ints);
+      }
+      if (c !== C_COMMA) break;
+      c = s.charCodeAt(++i);
+      while (c === C_SPACE || c === C_LF || c === C_CR || c === C_TAB) c = s.charCodeAt(++i);
+    }
+    keepScratch(values, flags);
+    this.i = start;
+    return undefined;
+  }
+
+  /**
    * The hot path of every predict body: after a comma in an array, reads `number, number, …`
    * straight into the array. Returns false, positioned on the element, when the next element is
    * not a number; true, positioned on what follows the run (`]` when well formed), otherwise.
    */
   private numberRun(into: JsonValue[]): boolean {
     const s = this.s;
+    const num = this.num;
     for (;;) {
       this.skipWs();
       const c = s.charCodeAt(this.i);
       if (!((c >= C_0 && c <= C_9) || c === C_MINUS)) return false;
-      into.push(this.number());
+      const kind = this.scanNumber();
+      if (kind === FLOAT) into.push(num[0]!);
+      else if (kind === INT) into.push(smallOrNewInt(num[0]!));
+      else into.push(this.other!);
       this.skipWs();
       if (s.charCodeAt(this.i) !== C_COMMA) return true;
       this.i++;
@@ -269,6 +419,18 @@ class Parser {
   }
 
   private number(): number | JsonInt {
+    const kind = this.scanNumber();
+    if (kind === FLOAT) return this.num[0]!;
+    if (kind === INT) return smallOrNewInt(this.num[0]!);
+    return this.other as number | JsonInt;
+  }
+
+  /**
+   * Reads a number. Its value lands in `num[0]` (FLOAT: a float literal or token; INT: an integer
+   * literal that is a safe integer) or in `other` (OTHER: a JsonInt beyond 2^53, or a double from
+   * an integer beyond the uint64 range), so that hot loops store doubles without boxing them.
+   */
+  private scanNumber(): number {
     // Reads past the end see NaN, which fails every digit test (see the constructor).
     const s = this.s;
     const start = this.i;
@@ -278,7 +440,8 @@ class Parser {
     let c = s.charCodeAt(i);
     if (c === C_N || c === C_I) {
       this.i = i;
-      return this.nonFinite(minus);
+      this.num[0] = this.nonFinite(minus);
+      return FLOAT;
     }
     if (!(c >= C_0 && c <= C_9)) this.fail(MSG.invalid, i);
     // Digits go into `mantissa` while it stays exact (< 2^53), then up to four more into `low`.
@@ -330,7 +493,14 @@ class Parser {
       exp10 += expMinus ? -e : e;
     }
     this.i = i;
-    if (isInt) return this.integer(start, i, minus, lowDigits === 0 ? mantissa : undefined);
+    if (isInt) {
+      if (lowDigits === 0) {
+        this.num[0] = minus ? -mantissa || 0 : mantissa;
+        return INT;
+      }
+      this.other = this.integer(start, i);
+      return OTHER;
+    }
     let value: number | undefined;
     if (lowDigits === 0 && exp10 >= -22 && exp10 <= 22) {
       // Both operands exact, so IEEE division/multiplication rounds correctly (Clinger).
@@ -341,16 +511,12 @@ class Parser {
     if (value === undefined) value = Number(s.slice(start, i));
     else if (minus) value = -value;
     if (!Number.isFinite(value)) this.fail(MSG.tooBig, start);
-    return value;
+    this.num[0] = value;
+    return FLOAT;
   }
 
-  /** `exact`: the literal's value when it has at most 16 digits, else undefined. */
-  private integer(start: number, end: number, minus: boolean, exact: number | undefined): JsonInt | number {
-    if (exact !== undefined) {
-      const mantissa = exact;
-      if (!minus && mantissa < SMALL_INTS.length) return SMALL_INTS[mantissa]!;
-      return new JsonInt(minus ? -mantissa || 0 : mantissa);
-    }
+  /** An integer literal of more than 15 digits. */
+  private integer(start: number, end: number): JsonInt | number {
     const text = this.s.slice(start, end);
     const big = BigInt(text);
     // RapidJSON keeps integers in [-2^63, 2^64-1] exact and turns larger ones into doubles.
@@ -395,6 +561,18 @@ class Parser {
   private fail(reason: string, at: number): never {
     throw new JsonParseError(reason, utf8Length(this.s, Math.min(at, this.s.length)));
   }
+}
+
+function growValues(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function growFlags(a: Uint8Array): Uint8Array {
+  const b = new Uint8Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 function utf8Length(s: string, end: number): number {
