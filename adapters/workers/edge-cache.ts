@@ -41,15 +41,17 @@ export async function cachedPredict(
   const access = guard && (await guard.authenticate((n) => request.headers.get(n), path));
   if (access && (!access.ok || !guard!.permits(access.principal, 'predict', call.model))) return next(request);
   const background = { waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p) };
-  // The version that would serve this request now (cheap when warm); errors fall through. A routed
-  // model is never cached: its version depends on the user, which the key cannot see.
-  let version: number;
+  // The version that would serve this request now, looked up without loading it: a hit on a fresh
+  // isolate costs no onnxruntime start and no model load. Errors fall through. A routed model is
+  // never cached: its version depends on the user, which the key cannot see.
+  let version: number | undefined;
   try {
     if ((await edgeserve.manager.modelConfig(call.model, background))?.routing) return next(request);
-    version = await edgeserve.manager.servingVersion(call.model, call.selector, background);
+    version = await edgeserve.manager.expectedVersion(call.model, call.selector, background);
   } catch {
     return next(request);
   }
+  if (version === undefined) return next(request);
   const body = await request.arrayBuffer();
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
   const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -82,6 +82,16 @@ export class Harness {
     return this.state === 'AVAILABLE' || this.state === 'UNLOADING' || (this.state === 'LOADING' && this.admitted);
   }
 
+  /**
+   * The failed load a request waiting for this version is told about, instead of TF Serving's
+   * "Servable not found": storage being down (retry later), or a model too big for the memory
+   * budget (no retry helps; the sizes say what to change). Other failures are the version's own.
+   */
+  get failureToTell(): ServingError | undefined {
+    const code = this.error?.code;
+    return code === 'UNAVAILABLE' || code === 'RESOURCE_EXHAUSTED' ? this.error : undefined;
+  }
+
   /** A handle is held, or a request is waiting to take one. */
   get inUse(): boolean {
     return this.handles > 0 || this.waiters > 0;

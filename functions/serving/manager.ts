@@ -16,7 +16,7 @@ import { admit } from './memory-budget.ts';
 import { ModelState } from './model-state.ts';
 import { nextActions } from './policy.ts';
 import type { ServableHandle } from './servable-handle.ts';
-import type { VersionSelector } from './servable-request.ts';
+import { servableNotFound, type VersionSelector } from './servable-request.ts';
 import type { ServingScope } from './serving-scope.ts';
 import { ModelStores } from './model-stores.ts';
 import { DEFAULT_LOAD_TIMEOUT_MS, type ManagerOptions } from './manager-options.ts';
@@ -83,12 +83,21 @@ export class Manager {
       return this.specific(state!, model, version, scope);
     }
     if (selector.kind === 'version') {
-      if (state === undefined) throw notFoundSpecific(model, selector.version);
+      if (state === undefined) throw servableNotFound(model, selector);
       return this.specific(state, model, selector.version, scope);
     }
     const handle = state === undefined ? undefined : await this.latest(state, scope);
-    if (handle === undefined) throw new ServingError('NOT_FOUND', `Servable not found for request: Latest(${model})`);
+    if (handle === undefined) throw servableNotFound(model, selector);
     return handle;
+  }
+
+  /**
+   * The version a request would be served by now, without loading anything (the Workers edge cache
+   * keys its answers by it, so a hit costs no model load); undefined when none would be.
+   */
+  async expectedVersion(model: string, selector: VersionSelector, scope?: ServingScope): Promise<number | undefined> {
+    await this.ready(scope);
+    return this.models.get(model)?.expectedVersion(selector);
   }
 
   /** The version that would serve such a request now (loading it if cold), without holding it. */
@@ -171,8 +180,8 @@ export class Manager {
       const handle = h.acquire();
       if (handle) return handle;
     }
-    const reason = versions.find((h) => h.aspired && toldToCaller(h.error));
-    if (reason) throw reason.error;
+    const reason = versions.find((h) => h.aspired && h.failureToTell);
+    if (reason) throw reason.failureToTell;
     return undefined;
   }
 
@@ -182,9 +191,9 @@ export class Manager {
     if (h !== undefined) {
       const handle = h.state === 'AVAILABLE' ? h.acquire() : await this.bringUp(state, h, scope);
       if (handle) return handle;
-      if (toldToCaller(h.error)) throw h.error;
+      if (h.failureToTell) throw h.failureToTell;
     }
-    throw notFoundSpecific(model, version);
+    throw servableNotFound(model, { kind: 'version', version });
   }
 
   /** Makes a cold, evicted-and-draining or loading version AVAILABLE if it can be, and takes a handle. */
@@ -285,17 +294,4 @@ export class Manager {
     });
     scope?.waitUntil?.(guarded);
   }
-}
-
-/**
- * Failed loads a request waiting for the version is told about, instead of TF Serving's "Servable
- * not found": storage being down (retry later) and a model too big for the memory budget (no retry
- * helps; the sizes say what to change). Other failures are the version's own, as upstream has it.
- */
-function toldToCaller(error: ServingError | undefined): error is ServingError {
-  return error?.code === 'UNAVAILABLE' || error?.code === 'RESOURCE_EXHAUSTED';
-}
-
-function notFoundSpecific(model: string, version: number | bigint): ServingError {
-  return new ServingError('NOT_FOUND', `Servable not found for request: Specific(${model}, ${version})`);
 }

@@ -6,6 +6,7 @@
 import type { ModelConfig } from '../config/model-config.ts';
 import type { Logger } from '../util/log.ts';
 import { Harness, type RetryPolicy } from './harness.ts';
+import type { VersionSelector } from './servable-request.ts';
 import type { AspiredModel } from './source.ts';
 
 export class ModelState {
@@ -68,6 +69,19 @@ export class ModelState {
 
   private warn(event: string, fields: Record<string, unknown>): void {
     this.logger.log('warn', event, { model: this.config.name, ...fields });
+  }
+
+  /**
+   * The version a request with this selector would be served by now, loading nothing: what is
+   * AVAILABLE (the latest request serves it while a newer one loads), else the newest aspired one.
+   */
+  expectedVersion(selector: VersionSelector): number | undefined {
+    if (selector.kind === 'label') return this.labelled(selector.label);
+    if (selector.kind === 'version') {
+      return typeof selector.version === 'number' && this.harnesses.has(selector.version) ? selector.version : undefined;
+    }
+    const versions = this.sorted();
+    return (versions.find((h) => h.state === 'AVAILABLE') ?? versions.find((h) => h.aspired))?.version;
   }
 
   /** Versions, highest first. */

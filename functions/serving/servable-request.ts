@@ -1,4 +1,5 @@
 // TF Serving's ServableRequest: which version of a model a request asks for.
+import { ServingError } from '../util/status.ts';
 
 /**
  * None (latest), a number, or a label. A version past 2^53 cannot name a loaded version (the
@@ -8,3 +9,9 @@ export type VersionSelector =
   | { readonly kind: 'latest' }
   | { readonly kind: 'version'; readonly version: number | bigint }
   | { readonly kind: 'label'; readonly label: string };
+
+/** TF Serving's answer for a request no version can serve: `Latest(m)` or `Specific(m, v)`. */
+export function servableNotFound(model: string, selector: Exclude<VersionSelector, { kind: 'label' }>): ServingError {
+  const request = selector.kind === 'latest' ? `Latest(${model})` : `Specific(${model}, ${selector.version})`;
+  return new ServingError('NOT_FOUND', `Servable not found for request: ${request}`);
+}

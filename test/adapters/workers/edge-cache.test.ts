@@ -1,0 +1,71 @@
+// The Workers edge cache's logic, run in Node with a Map for the Cache API and fake models (the
+// whole Worker with the real Cache API is tested in workerd: worker.test.ts). What matters here is
+// what a hit costs: on a fresh isolate it must answer without starting a session, and bodies are
+// read only within the handler's limit.
+import { describe, expect, it } from 'vitest';
+import { cachedPredict, type CacheLike } from '../../../adapters/workers/edge-cache.ts';
+import { createEdgeserve } from '../../../functions/app.ts';
+import { silentLogger } from '../../../functions/util/log.ts';
+import { FakeBackend, writeFakeRepository } from '../../support/fake-backend.ts';
+import { MemoryStore } from '../../support/memory-store.ts';
+
+class MapCache implements CacheLike {
+  readonly entries = new Map<string, Response>();
+  async match(key: Request) {
+    return this.entries.get(key.url)?.clone();
+  }
+  async put(key: Request, response: Response) {
+    this.entries.set(key.url, response);
+  }
+}
+
+const store = new MemoryStore();
+writeFakeRepository(store, { echo: { 1: {} } });
+const ctx = { waitUntil: (p: Promise<unknown>) => void p.catch(() => {}) };
+
+function isolate() {
+  const backend = new FakeBackend();
+  const edgeserve = createEdgeserve({ store, backend, logger: silentLogger });
+  const next = async (request: Request) => edgeserve.app.fetch(request);
+  return { backend, edgeserve, next };
+}
+
+const predict = (body: string, headers: Record<string, string> = {}) =>
+  new Request('https://worker.example/v1/models/echo:predict', { method: 'POST', body, headers: { 'content-length': String(body.length), ...headers } });
+
+describe('edge cache', () => {
+  it('answers a hit on a fresh isolate without loading the model', async () => {
+    const cache = new MapCache();
+    const first = isolate();
+    const miss = await cachedPredict(predict('{"instances": [1.5]}'), first.edgeserve, cache, new Set(['echo']), 1 << 20, ctx, first.next);
+    expect(miss.headers.get('x-edgeserve-cache')).toBe('miss');
+    const answer = await miss.text();
+    await new Promise((r) => setTimeout(r, 10)); // the put rides on waitUntil
+    expect(cache.entries.size).toBe(1);
+
+    const fresh = isolate();
+    const hit = await cachedPredict(predict('{"instances": [1.5]}'), fresh.edgeserve, cache, new Set(['echo']), 1 << 20, ctx, fresh.next);
+    expect(hit.headers.get('x-edgeserve-cache')).toBe('hit');
+    expect(await hit.text()).toBe(answer);
+    expect(fresh.backend.sessionsCreated).toBe(0);
+  });
+
+  it('leaves bodies without a length, or over the limit, to the handler', async () => {
+    const cache = new MapCache();
+    const { edgeserve } = isolate();
+    const handed: Request[] = [];
+    const next = async (request: Request) => {
+      handed.push(request);
+      return edgeserve.app.fetch(request);
+    };
+    const big = `{"instances": [${'1.0,'.repeat(400)}1.0]}`;
+    const over = predict(big);
+    const unframed = new Request('https://worker.example/v1/models/echo:predict', {
+      method: 'POST', body: new Blob([big]).stream(), duplex: 'half',
+    } as RequestInit);
+    for (const request of [over, unframed]) await cachedPredict(request, edgeserve, cache, new Set(['echo']), 1000, ctx, next);
+    expect(handed[0]).toBe(over); // handed on as it came, unread
+    expect(handed[1]).toBe(unframed);
+    expect(cache.entries.size).toBe(0);
+  });
+});
