@@ -3,6 +3,7 @@
 // answered from the Workers Cache API. The key is model, version and the body's SHA-256, so a
 // new version never serves an old answer. `x-edgeserve-cache: hit|miss` says which happened.
 import type { Edgeserve } from '../../functions/app.ts';
+import { BodyTooLargeError, fromFetchRequest, toFetchResponse } from '../../functions/rest/exchange.ts';
 import { parseRestCall } from '../../functions/rest/url-grammar.ts';
 
 export interface CacheLike {
@@ -22,10 +23,6 @@ export async function cachedPredict(
   next: (request: Request) => Promise<Response>,
 ): Promise<Response> {
   if (request.method !== 'POST' || cachedModels.size === 0) return next(request);
-  // Only a body the platform has framed within the handler's limit is read here: any other goes
-  // to the handler untouched, which reads it under that limit (and answers 413 past it).
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (!(declared <= maxBodyBytes)) return next(request);
   let call;
   try {
     const url = new URL(request.url);
@@ -52,7 +49,14 @@ export async function cachedPredict(
     return next(request);
   }
   if (version === undefined) return next(request);
-  const body = await request.arrayBuffer();
+  // Read under the handler's limit; past it, the handler gives its own 413 (logged and counted).
+  let body: Uint8Array<ArrayBuffer>;
+  try {
+    body = (await fromFetchRequest(request).readBody(maxBodyBytes)) as Uint8Array<ArrayBuffer>;
+  } catch (e) {
+    if (!(e instanceof BodyTooLargeError)) throw e;
+    return toFetchResponse(await edgeserve.handle({ ...fromFetchRequest(request), readBody: () => Promise.reject(e) }));
+  }
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
   const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
   const key = new Request(`${CACHE_HOST}/${encodeURIComponent(call.model)}/${version}/${hash}`);

@@ -50,22 +50,20 @@ describe('edge cache', () => {
     expect(fresh.backend.sessionsCreated).toBe(0);
   });
 
-  it('leaves bodies without a length, or over the limit, to the handler', async () => {
+  it('reads bodies under the handler\'s limit, framed or streamed; past it, the answer is the handler\'s 413', async () => {
     const cache = new MapCache();
-    const { edgeserve } = isolate();
-    const handed: Request[] = [];
-    const next = async (request: Request) => {
-      handed.push(request);
-      return edgeserve.app.fetch(request);
-    };
+    const { edgeserve, next } = isolate();
+    const streamed = (body: string) =>
+      new Request('https://worker.example/v1/models/echo:predict', { method: 'POST', body: new Blob([body]).stream(), duplex: 'half' } as RequestInit);
+    const small = '{"instances": [2.5]}';
+    expect((await cachedPredict(streamed(small), edgeserve, cache, new Set(['echo']), 1000, ctx, next)).headers.get('x-edgeserve-cache')).toBe('miss');
     const big = `{"instances": [${'1.0,'.repeat(400)}1.0]}`;
-    const over = predict(big);
-    const unframed = new Request('https://worker.example/v1/models/echo:predict', {
-      method: 'POST', body: new Blob([big]).stream(), duplex: 'half',
-    } as RequestInit);
-    for (const request of [over, unframed]) await cachedPredict(request, edgeserve, cache, new Set(['echo']), 1000, ctx, next);
-    expect(handed[0]).toBe(over); // handed on as it came, unread
-    expect(handed[1]).toBe(unframed);
-    expect(cache.entries.size).toBe(0);
+    for (const request of [predict(big), streamed(big)]) {
+      const refused = await cachedPredict(request, edgeserve, cache, new Set(['echo']), 1000, ctx, next);
+      expect(refused.status).toBe(413);
+      expect(await refused.json()).toEqual({ error: 'Request body is larger than the limit of 1000 bytes' });
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    expect(cache.entries.size).toBe(1);
   });
 });
