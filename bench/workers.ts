@@ -19,7 +19,7 @@ export async function benchWorkers(repository: string) {
     await res.text();
   };
 
-  const worker = await startWorker();
+  const worker = await startWorker({ EDGESERVE_LOG_REQUESTS: '0' });
   const node = await startNodeServer({
     store: new FileSystemStore(repository), backend: await createNodeBackend('ort-web'), logger: silentLogger,
     port: 0, host: '127.0.0.1', preload: true,
@@ -39,7 +39,7 @@ export async function benchWorkers(repository: string) {
 
   const firsts: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const fresh = await startWorker();
+    const fresh = await startWorker({ EDGESERVE_LOG_REQUESTS: '0' });
     try {
       const t0 = performance.now();
       await predict(fresh.fetch);

@@ -72,8 +72,8 @@ async function main(argv: string[]): Promise<void> {
     else throw new Error(`unknown argument ${arg}; usage: build-example-models.ts [--out DIR] [--if-missing]`);
   }
   if (ifMissing && repositoryComplete(out)) return;
-  console.log(`building example models in ${relative(process.cwd(), out) || '.'}`);
-  await writeExampleRepository(out, (line) => console.log(`  ${line}`));
+  console.error(`building example models in ${relative(process.cwd(), out) || '.'}`);
+  await writeExampleRepository(out, (line) => console.error(`  ${line}`));
 }
 
 // Run only when executed directly, so tests can import writeExampleRepository.
