@@ -515,7 +515,7 @@ class Parser {
     return FLOAT;
   }
 
-  /** An integer literal of more than 15 digits. */
+  /** An integer literal whose digits did not all fit scanNumber's exact mantissa (16 digits or more). */
   private integer(start: number, end: number): JsonInt | number {
     const text = this.s.slice(start, end);
     const big = BigInt(text);

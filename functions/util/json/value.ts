@@ -27,8 +27,8 @@ export type JsonObject = Map<string, JsonValue>;
  * An array made only of plain numbers, kept as doubles instead of one JsonValue per element, so
  * that a predict body's tensor data costs one Float64Array per innermost list and is copied into
  * its tensor in one loop. Only the predict codec reads these: parseJson makes them only when asked
- * (`{ numberRuns: true }`). Plain means: finite float literals and integer literals of at most 15
- * digits (exact as doubles); a list with anything else (NaN/Infinity, longer integers, strings,
+ * (`{ numberRuns: true }`). Plain means: finite float literals and integer literals below 2^53 (exact
+ * as doubles, so int64 inputs lose nothing); a list with anything else (NaN/Infinity, longer integers, strings,
  * lists, objects) is an ordinary array.
  */
 export class NumberRun {
