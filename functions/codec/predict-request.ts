@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor/tensor.ts';
 import { jsonDebugString } from '../util/json/debug-string.ts';
 import { asJsonArray, b64Payload, type JsonObject, type JsonValue } from '../util/json/value.ts';
 import { invalidArgument, ServingError } from '../util/status.ts';
-import { ElementBudget, RowStacker, tensorFromJson } from './tensor-from-json.ts';
+import { ElementBudget, ElementLimitError, RowStacker, tensorFromJson } from './tensor-from-json.ts';
 
 export type RequestFormat = 'row' | 'columnar';
 
@@ -24,8 +24,9 @@ export function documentError(doc: JsonValue, complaint: string): ServingError {
  * path). `bodyChars`: the request body's length, which bounds what it may decode to
  * (tensor-from-json.ts).
  */
-export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSpec[], bodyChars = Infinity): PredictInputs {
-  const budget = new ElementBudget(Math.floor(bodyChars / 2) + 1); // Infinity stays Infinity: no bound
+/** `maxElements`: the server's --max_request_elements, for all inputs together. */
+export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSpec[], bodyChars = Infinity, maxElements = Infinity): PredictInputs {
+  const budget = new ElementBudget(Math.floor(bodyChars / 2) + 1, maxElements); // Infinity stays Infinity: no bound
   const rows = doc.get('instances');
   if (rows !== undefined) {
     if (doc.has('inputs')) {
@@ -92,7 +93,7 @@ function addNamedRow(item: JsonValue, i: number, inputs: readonly TensorSpec[], 
 }
 
 function wrapRowError(e: unknown, prefix: string): unknown {
-  return e instanceof ServingError ? invalidArgument(prefix + e.toStatusString()) : e;
+  return e instanceof ServingError && !(e instanceof ElementLimitError) ? invalidArgument(prefix + e.toStatusString()) : e;
 }
 
 function columnarFeeds(value: JsonValue, inputs: readonly TensorSpec[], budget: ElementBudget): Map<string, Tensor> {

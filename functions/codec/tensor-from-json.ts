@@ -42,11 +42,31 @@ export function shapeToString(dims: readonly number[]): string {
  * document of n characters holds fewer than n/2 + 1 leaves, and a claim above that is checked
  * without allocating, which yields TF Serving's own error for the ragged list.
  */
-export class ElementBudget {
-  constructor(private left: number) {}
+/** The server's limit, not a fault of one row: the row wrapper passes it through as it is. */
+export class ElementLimitError extends ServingError {
+  constructor(limit: number) {
+    super('INVALID_ARGUMENT', `The request's tensors hold more than ${limit} elements, this server's limit (--max_request_elements)`);
+  }
+}
 
+export class ElementBudget {
+  private taken = 0;
+
+  /** `left`: what the body can encode; `limit`: what the server allows (--max_request_elements). */
+  constructor(
+    private left: number,
+    private readonly limit = Infinity,
+  ) {}
+
+  /**
+   * False for a claim the body cannot hold (the caller checks the rows, for the ragged list's
+   * error). A claim it could hold but the server does not allow throws at once: nothing is
+   * allocated or walked for it.
+   */
   take(n: number): boolean {
     if (n > this.left) return false;
+    this.taken += n;
+    if (this.taken > this.limit) throw new ElementLimitError(this.limit);
     this.left -= n;
     return true;
   }

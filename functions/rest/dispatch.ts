@@ -45,8 +45,10 @@ export async function dispatch(call: RestCall, request: RestRequest, scope: Rest
     case 'metadata':
       return jsonResponse(200, await modelMetadataBody(manager, call.model, call.selector, scope), options);
     case 'predict': {
-      const { doc, signatureName, text } = await readRequestDocument(request, scope, options);
-      const predictCall = { model: call.model, selector: call.selector, doc, signatureName, pathAndQuery: request.pathAndQuery, bodyText: text, maxResponseBytes: options.maxResponseBytes };
+      // Predict bodies keep innermost number lists as NumberRuns (copied into tensors in one loop);
+      // classify/regress read examples feature by feature and keep the ordinary tree.
+      const { doc, signatureName, text } = await readRequestDocument(request, scope, options, true);
+      const predictCall = { model: call.model, selector: call.selector, doc, signatureName, pathAndQuery: request.pathAndQuery, bodyText: text, maxRequestElements: options.maxRequestElements, maxResponseBytes: options.maxResponseBytes };
       const result = await predict(predictCall, inference, scope);
       if (result.forwarded) {
         return { ...result.forwarded, headers: { ...result.forwarded.headers, 'x-edgeserve-arm': result.arm } };
@@ -64,7 +66,7 @@ export async function dispatch(call: RestCall, request: RestRequest, scope: Rest
 }
 
 /** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
-async function readRequestDocument(request: RestRequest, scope: RestScope, options: DispatchOptions): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
+async function readRequestDocument(request: RestRequest, scope: RestScope, options: DispatchOptions, numberRuns = false): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
   const text = await readBodyText(request, bodyLimits(options));
   scope.bytesIn = text.length;
   const rate = options.requestBodySampleRate ?? 0;
@@ -72,7 +74,7 @@ async function readRequestDocument(request: RestRequest, scope: RestScope, optio
   if (text.length === 0) throw invalidArgument('JSON Parse error: The document is empty');
   let doc;
   try {
-    doc = parseJson(text);
+    doc = parseJson(text, undefined, { numberRuns });
   } catch (e) {
     if (e instanceof JsonParseError) throw invalidArgument(`JSON Parse error: ${e.message}`);
     throw e;

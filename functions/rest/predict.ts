@@ -19,6 +19,8 @@ export interface PredictCall {
   /** The request as received, for a remote routing arm. */
   readonly pathAndQuery: string;
   readonly bodyText: string;
+  /** Tensor elements the request may decode to, all inputs together (400 past it). */
+  readonly maxRequestElements: number;
   /** Response bodies past this many bytes are refused while they are written (413). */
   readonly maxResponseBytes: number;
 }
@@ -41,7 +43,7 @@ export async function predict(call: PredictCall, inference: Inference, scope: Re
         const signature = servable.signatures.get(name);
         if (signature === undefined) throw invalidArgument(`Serving signature name: "${name}" not found in signature def`);
         if (signature.inputs.length === 0) throw invalidArgument(`Failed to get input map for signature: ${call.signatureName || 'DEFAULT'}`);
-        const decoded = predictInputsFromJson(call.doc, signature.inputs, call.bodyText.length);
+        const decoded = predictInputsFromJson(call.doc, signature.inputs, call.bodyText.length, call.maxRequestElements);
         format = decoded.format;
         return decoded.feeds;
       },

@@ -67,3 +67,23 @@ describe('response size', () => {
     expect((await es.handle(post(zeros(1000)))).status).toBe(200);
   });
 });
+
+describe('tensor elements', () => {
+  it('refuses a request past --max_request_elements with 400, before allocating, and serves one at the limit', async () => {
+    const es = server({ maxRequestElements: 1000 });
+    const over = await es.handle(post(zeros(1001)));
+    expect(over.status).toBe(400);
+    expect(JSON.parse(over.body!)).toEqual({ error: "The request's tensors hold more than 1000 elements, this server's limit (--max_request_elements)" });
+    expect((await es.handle(post(zeros(1000)))).status).toBe(200);
+    // Columnar and row forms count alike.
+    const columnar = await es.handle(post(`{"inputs": [${'0,'.repeat(1000)}0]}`));
+    expect(columnar.status).toBe(400);
+  });
+
+  it('holds by default: 16.7 M one-character elements in a 32 MiB body are refused', async () => {
+    const es = server();
+    const r = await es.handle(post(zeros(16_000_000)));
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body!).error).toContain('8388608 elements');
+  });
+});
