@@ -147,7 +147,7 @@ function emit(buf: Uint8Array, pos: number, negative: boolean, n: number, prec: 
     const stop = end;
     for (let i = 1; i < nd; i++) {
       const q = (m / 10) | 0;
-      buf[--end] = 48 + m - q * 10;
+      buf[--end] = 48 + (m - q * 10);
       m = q;
     }
     if (nd > 1) buf[--end] = 46;
@@ -172,7 +172,7 @@ function emit(buf: Uint8Array, pos: number, negative: boolean, n: number, prec: 
   const stop = end;
   for (let i = nd - 1; i >= whole; i--) {
     const q = (m / 10) | 0;
-    buf[--end] = 48 + m - q * 10;
+    buf[--end] = 48 + (m - q * 10);
     m = q;
   }
   buf[--end] = 46;
@@ -185,7 +185,7 @@ function writeDigits(buf: Uint8Array, pos: number, m: number, nd: number): numbe
   let end = pos + nd;
   for (let i = 1; i < nd; i++) {
     const q = (m / 10) | 0;
-    buf[--end] = 48 + m - q * 10;
+    buf[--end] = 48 + (m - q * 10);
     m = q;
   }
   buf[--end] = 48 + m;

@@ -17,7 +17,7 @@ export function writeUint(buf: Uint8Array, pos: number, n: number): number {
     let m = n | 0;
     while (m >= 10) {
       const q = (m / 10) | 0;
-      buf[--end] = 48 + m - q * 10;
+      buf[--end] = 48 + (m - q * 10);
       m = q;
     }
     buf[--end] = 48 + m;
@@ -25,7 +25,7 @@ export function writeUint(buf: Uint8Array, pos: number, n: number): number {
     let m = n;
     while (m >= 10) {
       const q = Math.floor(m / 10);
-      buf[--end] = 48 + m - q * 10;
+      buf[--end] = 48 + (m - q * 10);
       m = q;
     }
     buf[--end] = 48 + m;
