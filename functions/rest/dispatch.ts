@@ -3,7 +3,8 @@
 // FillSignature) where the call has one.
 import type { Inference } from '../inference/inference.ts';
 import type { Manager } from '../serving/manager.ts';
-import { JsonParseError, parseJson } from '../util/json/parse.ts';
+import { JsonParseError, parseJson, parseJsonSliced } from '../util/json/parse.ts';
+import { TimeSlicer } from '../util/time-slicer.ts';
 import type { JsonObject } from '../util/json/value.ts';
 import { invalidArgument } from '../util/status.ts';
 import { documentError } from '../codec/predict-request.ts';
@@ -65,6 +66,9 @@ export async function dispatch(call: RestCall, request: RestRequest, scope: Rest
   }
 }
 
+/** Bodies from this size on are parsed in time slices (about 2 ms of parsing at the least). */
+const SLICED_BODY_CHARS = 256 * 1024;
+
 /** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
 async function readRequestDocument(request: RestRequest, scope: RestScope, options: DispatchOptions, numberRuns = false): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
   const text = await readBodyText(request, bodyLimits(options));
@@ -74,7 +78,8 @@ async function readRequestDocument(request: RestRequest, scope: RestScope, optio
   if (text.length === 0) throw invalidArgument('JSON Parse error: The document is empty');
   let doc;
   try {
-    doc = parseJson(text, undefined, { numberRuns });
+    // A big body is parsed in slices, giving the event loop back between them (util/time-slicer.ts).
+    doc = text.length < SLICED_BODY_CHARS ? parseJson(text, undefined, { numberRuns }) : await parseJsonSliced(text, new TimeSlicer(), undefined, { numberRuns });
   } catch (e) {
     if (e instanceof JsonParseError) throw invalidArgument(`JSON Parse error: ${e.message}`);
     throw e;

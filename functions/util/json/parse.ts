@@ -7,6 +7,7 @@
 // iterative parser has no limit, so TF Serving would take a million `[` and answer with a shape
 // error later; here a document nested deeper than the limit fails at the bracket that goes too
 // deep, with its own message, before the tree is built.
+import type { TimeSlicer } from '../time-slicer.ts';
 import { longDecimalToDouble } from './decimal-to-double.ts';
 import { JsonInt, NumberRun, type JsonObject, type JsonValue } from './value.ts';
 
@@ -79,7 +80,40 @@ const ESCAPES: Record<number, string> = {
 
 /** Parses `text` (the request body decoded as UTF-8). Throws JsonParseError. */
 export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH, options: ParseOptions = {}): JsonValue {
-  return new Parser(text, maxDepth, options.numberRuns === true).parse();
+  const steps = new Parser(text, maxDepth, options.numberRuns === true).steps();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * parseJson, giving the event loop back whenever `slicer` says a slice of time is used up, so
+ * that one big body does not hold up every other request (the same document and errors).
+ */
+export async function parseJsonSliced(text: string, slicer: TimeSlicer, maxDepth = MAX_JSON_DEPTH, options: ParseOptions = {}): Promise<JsonValue> {
+  const steps = new Parser(text, maxDepth, options.numberRuns === true).steps();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await slicer.pause();
+  }
+}
+
+/** Values read between two chances to pause, and numbers of one run between two. */
+const VALUES_PER_STEP = 4096;
+const RUN_NUMBERS_PER_STEP = 16_384;
+/** numberRunNode's answer when it stopped partway for a pause; it resumes where it stopped. */
+const PAUSED = Symbol('paused');
+
+/** A run read partway: what numberRunNode needs to go on. */
+interface PendingRun {
+  readonly start: number;
+  readonly i: number;
+  readonly n: number;
+  readonly ints: number;
+  readonly values: Float64Array;
+  readonly flags: Uint8Array;
 }
 
 /**
@@ -103,6 +137,9 @@ class Parser {
   /** Where scanNumber leaves a double (a typed array, so storing it does not box it). */
   private readonly num = new Float64Array(1);
   private other: JsonValue = null;
+  private pending: PendingRun | undefined;
+  /** Values to read before the next chance to pause. */
+  private untilStep = VALUES_PER_STEP;
 
   constructor(
     text: string,
@@ -116,7 +153,8 @@ class Parser {
     this.end = this.s.length;
   }
 
-  parse(): JsonValue {
+  /** The parse, as steps: each yield is a chance to pause; the return value is the document. */
+  *steps(): Generator<undefined, JsonValue, undefined> {
     const stack: (JsonValue[] | JsonObject)[] = [];
     const keys: string[] = [];
     this.skipWs();
@@ -128,6 +166,10 @@ class Parser {
       this.fail(MSG.empty, this.i);
     }
     for (;;) {
+      if (--this.untilStep <= 0) {
+        this.untilStep = VALUES_PER_STEP;
+        yield;
+      }
       // Expecting a value.
       this.skipWs();
       let value: JsonValue;
@@ -149,10 +191,15 @@ class Parser {
         this.i++;
         this.skipWs();
         let run: NumberRun | undefined;
-        if (this.peek() === C_RBRACKET) {
+        if (this.numberRuns && this.peek() !== C_RBRACKET) {
+          let read: NumberRun | typeof PAUSED | undefined;
+          while ((read = this.numberRunNode()) === PAUSED) yield;
+          run = read;
+        }
+        if (this.peek() === C_RBRACKET && run === undefined) {
           this.i++;
           value = [];
-        } else if (this.numberRuns && (run = this.numberRunNode()) !== undefined) {
+        } else if (run !== undefined) {
           value = run;
         } else {
           stack.push([]);
@@ -211,14 +258,17 @@ class Parser {
    * malformed number throws here exactly what the ordinary path would throw, since it would have
    * read the same elements before it.
    */
-  private numberRunNode(): NumberRun | undefined {
+  private numberRunNode(): NumberRun | typeof PAUSED | undefined {
     const s = this.s;
-    const start = this.i;
-    let i = start;
-    let n = 0;
-    let ints = 0;
-    let values: Float64Array = runValues;
-    let flags: Uint8Array = runIntFlags;
+    const resumed = this.pending;
+    this.pending = undefined;
+    const start = resumed?.start ?? this.i;
+    let i = resumed?.i ?? start;
+    let n = resumed?.n ?? 0;
+    let ints = resumed?.ints ?? 0;
+    let values: Float64Array = resumed?.values ?? runValues;
+    let flags: Uint8Array = resumed?.flags ?? runIntFlags;
+    let untilPause = RUN_NUMBERS_PER_STEP;
     for (;;) {
       let c = s.charCodeAt(i);
       const numberStart = i;
@@ -285,11 +335,23 @@ class Parser {
       if (c === C_RBRACKET) {
         this.i = i + 1;
         keepScratch(values, flags);
-        return new NumberRun(values.slice(0, n), ints === 0 ? undefined : flags.slice(0, n), ints);
+        // A long run's buffers are its own (never kept as scratch): a view saves copying them.
+        const own = values.length > KEPT_SCRATCH;
+        const runFlags = ints === 0 ? undefined : own ? flags.subarray(0, n) : flags.slice(0, n);
+        return new NumberRun(own ? values.subarray(0, n) : values.slice(0, n), runFlags, ints);
       }
       if (c !== C_COMMA) break;
       c = s.charCodeAt(++i);
       while (c === C_SPACE || c === C_LF || c === C_CR || c === C_TAB) c = s.charCodeAt(++i);
+      if (--untilPause === 0) {
+        // The scratch goes with this run while it waits: another parse may run meanwhile.
+        if (values === runValues) {
+          runValues = new Float64Array(1024);
+          runIntFlags = new Uint8Array(1024);
+        }
+        this.pending = { start, i, n, ints, values, flags };
+        return PAUSED;
+      }
     }
     keepScratch(values, flags);
     this.i = start;
@@ -304,10 +366,16 @@ class Parser {
   private numberRun(into: JsonValue[]): boolean {
     const s = this.s;
     const num = this.num;
+    let untilPause = RUN_NUMBERS_PER_STEP;
     for (;;) {
       this.skipWs();
       const c = s.charCodeAt(this.i);
       if (!((c >= C_0 && c <= C_9) || c === C_MINUS)) return false;
+      // Long enough: the next element is read as any other value, after a chance to pause.
+      if (--untilPause === 0) {
+        this.untilStep = 0;
+        return false;
+      }
       const kind = this.scanNumber();
       if (kind === FLOAT) into.push(num[0]!);
       else if (kind === INT) into.push(smallOrNewInt(num[0]!));
