@@ -67,7 +67,7 @@ export const OPTIONS = [
   // Models
   { key: 'memoryBudgetBytes', flag: 'memory_budget_bytes', env: 'EDGESERVE_MEMORY_BUDGET_BYTES', type: 'integer', arg: 'N', platforms: ALL,
     defaultOn: { node: { text: 'half the RAM' }, workers: 41_943_040, lambda: 536_870_912 },
-    help: 'model bytes loaded at once; past it the least recently used versions unload', section: 'Models' },
+    help: 'memory the loaded versions may hold (ort-web: 4× the file); past it the least recently used idle versions unload', section: 'Models' },
   { key: 'lazy', flag: 'lazy', env: 'EDGESERVE_LAZY', type: 'boolean', platforms: NODE, default: false,
     help: 'load each version on its first request instead of before listening', section: 'Models' },
   { key: 'warmup', flag: 'enable_model_warmup', env: 'EDGESERVE_WARMUP', type: 'boolean', platforms: ALL, default: true,
