@@ -4,7 +4,8 @@
 // value is not within a hair of a rounding tie; those few values, and magnitudes whose powers of
 // ten are not exact doubles, go through writeDecimal itself, so the bytes are always its bytes.
 // Callers reserve MAX_NUMBER_BYTES per element before writing.
-import { writeAscii, writeUint } from './ascii-integers.ts';
+import { writeAscii, writeExponent, writeUint } from './ascii-integers.ts';
+import { writeSeventeen } from './ascii-seventeen.ts';
 import { writeDecimal } from './decimal.ts';
 
 /** The longest token any writer here emits: `-2.2250738585072014e-308` and int64/uint64 extremes. */
@@ -27,9 +28,9 @@ const MAX_EXP = 25;
  */
 const TIE_MARGIN = 1e-5;
 
-const digits = new Uint8Array(20);
 const bits = new Float64Array(1);
-const high = new Uint32Array(bits.buffer); // little-endian: [1] holds sign, exponent, top mantissa
+// On the little-endian machines JS runs on, word [1] holds sign, exponent and top mantissa bits.
+const high = new Uint32Array(bits.buffer);
 const LOG10_2 = Math.log10(2);
 
 /** `writeDecimal(v, true)` for v a float32 value, into buf at pos; returns the end position. */
@@ -90,7 +91,7 @@ function writeFloat(buf: Uint8Array, pos: number, v: number, float32: boolean): 
   // exactly as Number() reads the text (and Math.fround then narrows it as strtof would here).
   const back = x6 >= 5 ? m * POW10[x6 - 5]! : m / POW10[5 - x6]!;
   if ((float32 ? Math.fround(back) : back) === a) return emit(buf, pos, v < 0, m, 6, x6, 6);
-  if (!float32) return writeSeventeen(buf, pos, v, a);
+  if (!float32) return writeSeventeen(buf, pos, v, a, x);
   // Nine digits always identify a float32.
   if (n === 1e9) {
     n = 1e8;
@@ -101,30 +102,6 @@ function writeFloat(buf: Uint8Array, pos: number, v: number, float32: boolean): 
 
 function scale(a: number, k: number): number {
   return k >= 0 ? a * POW10[k]! : a / POW10[-k]!;
-}
-
-/**
- * %.17g of a double: toExponential(16) is correctly rounded except that it breaks exact ties away
- * from zero, and a tie needs v to be a multiple of 2^-25 (decimal.ts explains the bound) — those
- * go to the exact path.
- */
-function writeSeventeen(buf: Uint8Array, pos: number, v: number, a: number): number {
-  if (a < 2 ** 53 && Math.floor(a) === a) {
-    // An integer of at most 16 digits is its own %.17g: the digits and `.0`.
-    if (v < 0) buf[pos++] = 45;
-    pos = writeUint(buf, pos, a);
-    buf[pos++] = 46;
-    buf[pos++] = 48;
-    return pos;
-  }
-  if (a < 2 ** 53 && Number.isInteger(a * 2 ** 25)) return writeAscii(buf, pos, writeDecimal(v, false));
-  const s = a.toExponential(16); // d.dddddddddddddddde±x
-  digits[0] = s.charCodeAt(0) - 48;
-  for (let i = 1; i < 17; i++) digits[i] = s.charCodeAt(i + 1) - 48;
-  let x = 0;
-  for (let i = 20; i < s.length; i++) x = x * 10 + s.charCodeAt(i) - 48;
-  if (s.charCodeAt(19) === 45) x = -x;
-  return emitDigits(buf, pos, v < 0, 17, x, 17);
 }
 
 /**
@@ -190,48 +167,4 @@ function writeDigits(buf: Uint8Array, pos: number, m: number, nd: number): numbe
   }
   buf[--end] = 48 + m;
   return pos + nd;
-}
-
-function writeExponent(buf: Uint8Array, pos: number, x: number): number {
-  buf[pos++] = 101; /* e */
-  let ax = x;
-  if (x < 0) {
-    buf[pos++] = 45;
-    ax = -x;
-  } else {
-    buf[pos++] = 43; /* + */
-  }
-  if (ax >= 100) {
-    buf[pos++] = 48 + Math.floor(ax / 100);
-    ax %= 100;
-  }
-  buf[pos++] = 48 + Math.floor(ax / 10);
-  buf[pos++] = 48 + (ax % 10);
-  return pos;
-}
-
-/** %g layout of digits[0..nd) with the leading digit at 10^x (trailing zeros dropped), plus `.0` if integral. */
-function emitDigits(buf: Uint8Array, pos: number, negative: boolean, nd: number, x: number, gPrec: number): number {
-  while (nd > 1 && digits[nd - 1] === 0) nd--;
-  if (negative) buf[pos++] = 45;
-  if (x < -4 || x >= gPrec) {
-    buf[pos++] = 48 + digits[0]!;
-    if (nd > 1) {
-      buf[pos++] = 46;
-      for (let i = 1; i < nd; i++) buf[pos++] = 48 + digits[i]!;
-    }
-    return writeExponent(buf, pos, x);
-  }
-  if (x < 0) {
-    buf[pos++] = 48;
-    buf[pos++] = 46;
-    for (let i = -1; i > x; i--) buf[pos++] = 48;
-    for (let i = 0; i < nd; i++) buf[pos++] = 48 + digits[i]!;
-    return pos;
-  }
-  for (let i = 0; i <= x; i++) buf[pos++] = i < nd ? 48 + digits[i]! : 48;
-  buf[pos++] = 46;
-  if (nd <= x + 1) buf[pos++] = 48;
-  else for (let i = x + 1; i < nd; i++) buf[pos++] = 48 + digits[i]!;
-  return pos;
 }

@@ -53,3 +53,22 @@ export function writeAscii(buf: Uint8Array, pos: number, s: string): number {
   for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
   return pos;
 }
+
+/** `e±XX` (at least two exponent digits, as printf writes them). */
+export function writeExponent(buf: Uint8Array, pos: number, x: number): number {
+  buf[pos++] = 101; /* e */
+  let ax = x;
+  if (x < 0) {
+    buf[pos++] = 45;
+    ax = -x;
+  } else {
+    buf[pos++] = 43; /* + */
+  }
+  if (ax >= 100) {
+    buf[pos++] = 48 + Math.floor(ax / 100);
+    ax %= 100;
+  }
+  buf[pos++] = 48 + Math.floor(ax / 10);
+  buf[pos++] = 48 + (ax % 10);
+  return pos;
+}
