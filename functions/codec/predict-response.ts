@@ -11,6 +11,7 @@ import { invalidArgument } from '../util/status.ts';
 import { encodeBase64 } from './base64.ts';
 import type { RequestFormat } from './predict-request.ts';
 import { ResponseTooLargeError } from './response-limit.ts';
+import type { TimeSlicer } from '../util/time-slicer.ts';
 
 /**
  * The response body. With maxBytes, throws ResponseTooLargeError as soon as the body's UTF-8 size
@@ -21,6 +22,30 @@ export function predictResponseBody(
   outputs: ReadonlyMap<string, Tensor>,
   maxBytes = Infinity,
 ): string {
+  const { steps, sink } = bodySteps(format, outputs, maxBytes);
+  while (!steps.next().done);
+  return sink.finish();
+}
+
+/**
+ * predictResponseBody, giving the event loop back whenever `slicer` says a slice of time is used
+ * up (every WRITE_STEP elements is a chance to pause): the same bytes and errors.
+ */
+export async function predictResponseBodySliced(
+  format: RequestFormat,
+  outputs: ReadonlyMap<string, Tensor>,
+  maxBytes: number,
+  slicer: TimeSlicer,
+): Promise<string> {
+  const { steps, sink } = bodySteps(format, outputs, maxBytes);
+  while (!steps.next().done) await slicer.pause();
+  return sink.finish();
+}
+
+/** Elements written between two chances to pause. */
+const WRITE_STEP = 16_384;
+
+function bodySteps(format: RequestFormat, outputs: ReadonlyMap<string, Tensor>, maxBytes: number) {
   if (outputs.size === 0) throw invalidArgument('Cannot convert empty tensor map to JSON');
   if (format === 'row') checkBatch(outputs);
   const sink = new ByteSink(
@@ -31,10 +56,10 @@ export function predictResponseBody(
     estimateBytes(format, outputs),
   );
   const w = new PrettyByteWriter(sink);
-  if (format === 'row') rowFormat(w, outputs);
-  else columnarFormat(w, outputs);
-  return sink.finish();
+  return { steps: format === 'row' ? rowFormat(w, outputs) : columnarFormat(w, outputs), sink };
 }
+
+type Steps = Generator<undefined, void, undefined>;
 
 function checkBatch(outputs: ReadonlyMap<string, Tensor>): void {
   let batch = -1;
@@ -48,7 +73,7 @@ function checkBatch(outputs: ReadonlyMap<string, Tensor>): void {
   }
 }
 
-function rowFormat(w: PrettyByteWriter, outputs: ReadonlyMap<string, Tensor>): void {
+function* rowFormat(w: PrettyByteWriter, outputs: ReadonlyMap<string, Tensor>): Steps {
   const writers = [...outputs].map(([name, t]) => new TensorWriter(name, t));
   w.startObject();
   w.key('predictions');
@@ -57,33 +82,37 @@ function rowFormat(w: PrettyByteWriter, outputs: ReadonlyMap<string, Tensor>): v
     // One output: its rows are the predictions array's elements, every one written with single-line
     // arrays on (so their separators too), which is the whole tensor from dimension 0.
     w.singleLineArrays = true;
-    writers[0]!.elements(w, 0);
+    yield* writers[0]!.elementSteps(w, 0);
     w.singleLineArrays = false;
   } else {
     const batch = writers[0]!.tensor.dims[0]!;
+    let perItem = 0;
+    for (const tw of writers) perItem += elementCount(tw.tensor.dims) / Math.max(batch, 1);
+    const itemsPerStep = Math.ceil(WRITE_STEP / Math.max(perItem, 1));
     for (let item = 0; item < batch; item++) {
       w.startObject();
       w.singleLineArrays = true;
       for (const tw of writers) {
         w.key(tw.name);
-        tw.value(w, 1);
+        yield* tw.valueSteps(w, 1);
       }
       w.singleLineArrays = false;
       w.endObject();
+      if ((item + 1) % itemsPerStep === 0) yield;
     }
   }
   w.endArray();
   w.endObject();
 }
 
-function columnarFormat(w: PrettyByteWriter, outputs: ReadonlyMap<string, Tensor>): void {
+function* columnarFormat(w: PrettyByteWriter, outputs: ReadonlyMap<string, Tensor>): Steps {
   const named = outputs.size > 1;
   w.startObject();
   w.key('outputs');
   if (named) w.startObject();
   for (const [name, t] of outputs) {
     if (named) w.key(name);
-    new TensorWriter(name, t).value(w, 0);
+    yield* new TensorWriter(name, t).valueSteps(w, 0);
   }
   if (named) w.endObject();
   w.endObject();
@@ -116,6 +145,46 @@ class TensorWriter {
     this.data = tensor.dtype === 'float16'
       ? widenHalves(tensor.data as Uint16Array)
       : tensor.dtype === 'string' ? undefined : (tensor.data as NumberData);
+  }
+
+  /** value(), as steps of about WRITE_STEP elements (each yield is a chance to pause). */
+  *valueSteps(w: PrettyByteWriter, dim: number): Steps {
+    if (dim > this.tensor.dims.length - 1) {
+      this.scalar(w);
+      return;
+    }
+    w.startArray();
+    yield* this.elementSteps(w, dim);
+    w.endArray();
+  }
+
+  /**
+   * elements(), as steps: an innermost numeric row in chunks of WRITE_STEP; big sub-tensors one by
+   * one; small ones as many at a time as make a step (no generator per small row).
+   */
+  *elementSteps(w: PrettyByteWriter, dim: number): Steps {
+    const { dims } = this.tensor;
+    const n = dims[dim]!;
+    if (dim === dims.length - 1 && this.kind !== undefined) {
+      for (let done = 0; done < n; done += WRITE_STEP) {
+        const count = Math.min(WRITE_STEP, n - done);
+        w.numbers(this.kind, this.data!, this.offset, count);
+        this.offset += count;
+        if (done + count < n) yield;
+      }
+      return;
+    }
+    const sub = elementCount(dims.slice(dim + 1));
+    if (sub * n <= WRITE_STEP) return this.elements(w, dim);
+    if (sub >= WRITE_STEP) {
+      for (let k = 0; k < n; k++) yield* this.valueSteps(w, dim + 1);
+      return;
+    }
+    const perStep = Math.ceil(WRITE_STEP / Math.max(sub, 1));
+    for (let k = 0; k < n; k++) {
+      this.value(w, dim + 1);
+      if ((k + 1) % perStep === 0) yield;
+    }
   }
 
   /** AddTensorValues: the sub-tensor from dimension `dim` down; a dim past the last is one scalar. */

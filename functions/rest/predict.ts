@@ -2,13 +2,15 @@
 // then the model and signature (so `{}` to an unknown model is a 404), the tensors, the run, the
 // outputs. The inference layer resolves, routes, batches and runs; this file decodes and encodes.
 import { predictInputsFromJson, type RequestFormat } from '../codec/predict-request.ts';
-import { predictResponseBody } from '../codec/predict-response.ts';
+import { predictResponseBody, predictResponseBodySliced } from '../codec/predict-response.ts';
 import type { Inference } from '../inference/inference.ts';
 import type { ForwardedResponse } from '../inference/forward.ts';
 import type { RequestScope } from '../inference/request-scope.ts';
 import { DEFAULT_SIGNATURE } from '../serving/servable.ts';
 import type { VersionSelector } from '../serving/servable-request.ts';
+import { elementCount, type Tensor } from '../tensor/tensor.ts';
 import type { JsonObject } from '../util/json/value.ts';
+import { TimeSlicer } from '../util/time-slicer.ts';
 import { invalidArgument } from '../util/status.ts';
 
 export interface PredictCall {
@@ -51,5 +53,15 @@ export async function predict(call: PredictCall, inference: Inference, scope: Re
     scope,
   );
   if (result.kind === 'forwarded') return { forwarded: result.response, arm: result.arm };
-  return { body: predictResponseBody(format, result.outputs, call.maxResponseBytes), version: result.version, arm: result.arm };
+  return { body: await writeBody(format, result.outputs, call.maxResponseBytes), version: result.version, arm: result.arm };
+}
+
+/** Answers from this many elements on are written in time slices (a few ms of writing at the least). */
+const SLICED_OUTPUT_ELEMENTS = 65_536;
+
+function writeBody(format: RequestFormat, outputs: ReadonlyMap<string, Tensor>, maxBytes: number): string | Promise<string> {
+  let elements = 0;
+  for (const t of outputs.values()) elements += elementCount(t.dims);
+  if (elements < SLICED_OUTPUT_ELEMENTS) return predictResponseBody(format, outputs, maxBytes);
+  return predictResponseBodySliced(format, outputs, maxBytes, new TimeSlicer());
 }
