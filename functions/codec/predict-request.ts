@@ -3,7 +3,7 @@
 import type { TensorSpec } from '../tensor/tensor-spec.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 import { jsonDebugString } from '../util/json/debug-string.ts';
-import { asJsonArray, b64Payload, type JsonObject, type JsonValue } from '../util/json/value.ts';
+import { asJsonArray, b64Payload, NumberRun, type JsonObject, type JsonValue } from '../util/json/value.ts';
 import { invalidArgument, ServingError } from '../util/status.ts';
 import { ElementBudget, ElementLimitError, RowStacker, tensorFromJson } from './tensor-from-json.ts';
 
@@ -22,15 +22,19 @@ export function documentError(doc: JsonValue, complaint: string): ServingError {
 /**
  * `doc` as parseJson makes it, with or without NumberRun nodes (`{ numberRuns: true }` is the fast
  * path). `bodyChars`: the request body's length, which bounds what it may decode to
- * (tensor-from-json.ts).
+ * (tensor-from-json.ts); `maxElements`: the server's --max_request_elements, all inputs together.
  */
-/** `maxElements`: the server's --max_request_elements, for all inputs together. */
 export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSpec[], bodyChars = Infinity, maxElements = Infinity): PredictInputs {
-  const budget = new ElementBudget(Math.floor(bodyChars / 2) + 1, maxElements); // Infinity stays Infinity: no bound
+  const newBudget = () => new ElementBudget(Math.floor(bodyChars / 2) + 1, maxElements); // Infinity stays Infinity: no bound
+  const budget = newBudget();
   const rows = doc.get('instances');
   if (rows !== undefined) {
     if (doc.has('inputs')) {
       throw documentError(doc, "Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist ");
+    }
+    if (rows instanceof NumberRun && inputs.length === 1) {
+      const scalars = scalarRows(rows, inputs[0]!, newBudget());
+      if (scalars) return { format: 'row', feeds: scalars };
     }
     const instances = asJsonArray(rows); // a list of scalars may be a NumberRun
     if (instances === undefined) throw documentError(doc, "Expecting 'instances' to be an list/array");
@@ -40,6 +44,20 @@ export function predictInputsFromJson(doc: JsonObject, inputs: readonly TensorSp
   const columnar = doc.get('inputs');
   if (columnar !== undefined) return { format: 'columnar', feeds: columnarFeeds(columnar, inputs, budget) };
   throw invalidArgument("Missing 'inputs' or 'instances' key");
+}
+
+/**
+ * `{"instances": [1, 2, …]}` to a one-input model: rows that are scalars stack into the list itself,
+ * so the run is copied in one loop instead of becoming a row each. Undefined when a value is
+ * refused: the row-by-row path then gives TF Serving's message, with the row's index.
+ */
+function scalarRows(run: NumberRun, spec: TensorSpec, budget: ElementBudget): Map<string, Tensor> | undefined {
+  try {
+    return new Map([[spec.name, tensorFromJson(run, spec, budget)]]);
+  } catch (e) {
+    if (e instanceof ElementLimitError || !(e instanceof ServingError)) throw e;
+    return undefined;
+  }
 }
 
 const isNamedObject = (v: JsonValue): v is JsonObject => v instanceof Map && b64Payload(v) === undefined;

@@ -100,9 +100,8 @@ export async function parseJsonSliced(text: string, slicer: TimeSlicer, maxDepth
   }
 }
 
-/** Values read between two chances to pause, and numbers of one run between two. */
-const VALUES_PER_STEP = 4096;
-const RUN_NUMBERS_PER_STEP = 16_384;
+/** Values (the numbers of a run each count) read between two chances to pause. */
+const VALUES_PER_STEP = 8192;
 /** numberRunNode's answer when it stopped partway for a pause; it resumes where it stopped. */
 const PAUSED = Symbol('paused');
 
@@ -268,7 +267,7 @@ class Parser {
     let ints = resumed?.ints ?? 0;
     let values: Float64Array = resumed?.values ?? runValues;
     let flags: Uint8Array = resumed?.flags ?? runIntFlags;
-    let untilPause = RUN_NUMBERS_PER_STEP;
+    let untilPause = this.untilStep;
     for (;;) {
       let c = s.charCodeAt(i);
       const numberStart = i;
@@ -334,6 +333,7 @@ class Parser {
       while (c === C_SPACE || c === C_LF || c === C_CR || c === C_TAB) c = s.charCodeAt(++i);
       if (c === C_RBRACKET) {
         this.i = i + 1;
+        this.untilStep = untilPause - 1;
         keepScratch(values, flags);
         // A long run's buffers are its own (never kept as scratch): a view saves copying them.
         const own = values.length > KEPT_SCRATCH;
@@ -343,7 +343,8 @@ class Parser {
       if (c !== C_COMMA) break;
       c = s.charCodeAt(++i);
       while (c === C_SPACE || c === C_LF || c === C_CR || c === C_TAB) c = s.charCodeAt(++i);
-      if (--untilPause === 0) {
+      if (--untilPause <= 0) {
+        this.untilStep = VALUES_PER_STEP;
         // The scratch goes with this run while it waits: another parse may run meanwhile.
         if (values === runValues) {
           runValues = new Float64Array(1024);
@@ -354,6 +355,7 @@ class Parser {
       }
     }
     keepScratch(values, flags);
+    this.untilStep = untilPause;
     this.i = start;
     return undefined;
   }
@@ -366,13 +368,16 @@ class Parser {
   private numberRun(into: JsonValue[]): boolean {
     const s = this.s;
     const num = this.num;
-    let untilPause = RUN_NUMBERS_PER_STEP;
+    let untilPause = this.untilStep;
     for (;;) {
       this.skipWs();
       const c = s.charCodeAt(this.i);
-      if (!((c >= C_0 && c <= C_9) || c === C_MINUS)) return false;
+      if (!((c >= C_0 && c <= C_9) || c === C_MINUS)) {
+        this.untilStep = untilPause;
+        return false;
+      }
       // Long enough: the next element is read as any other value, after a chance to pause.
-      if (--untilPause === 0) {
+      if (--untilPause <= 0) {
         this.untilStep = 0;
         return false;
       }
@@ -381,7 +386,10 @@ class Parser {
       else if (kind === INT) into.push(smallOrNewInt(num[0]!));
       else into.push(this.other!);
       this.skipWs();
-      if (s.charCodeAt(this.i) !== C_COMMA) return true;
+      if (s.charCodeAt(this.i) !== C_COMMA) {
+        this.untilStep = untilPause;
+        return true;
+      }
       this.i++;
     }
   }
