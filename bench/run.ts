@@ -3,7 +3,8 @@
 // Only the table goes to stdout (`npm run bench 2>/dev/null` is the table, Markdown rows); progress
 // and whatever the servers and runtimes started here print go to stderr.
 import { DEFAULT_OUT, repositoryComplete, writeExampleRepository } from '../scripts/build-example-models.ts';
-import { benchCodec } from './codec.ts';
+import { benchCodec, benchColumnarParse } from './codec.ts';
+import { benchResponseWriter } from './codec-write.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchBatching, benchHttp } from './http.ts';
 import { benchLambda } from './lambda.ts';
@@ -40,12 +41,28 @@ rows.push({
   edgeserve: `${f(codec.oursUs, 0)} µs`, baseline: `${f(codec.jsonParseUs, 0)} µs`,
   ratio: `${f(codecRatio, 2)}×`, target: '≤ 2.00×', met: codecRatio <= 2,
 });
+const columnar = await benchColumnarParse();
+const columnarRatio = columnar.oursMs / columnar.jsonParseMs;
+rows.push({
+  what: `codec: parse+convert 1×3×320×320 columnar body (${(columnar.bodyBytes / 1048576).toFixed(1)} MiB) vs JSON.parse`,
+  edgeserve: `${f(columnar.oursMs)} ms`, baseline: `${f(columnar.jsonParseMs)} ms`,
+  ratio: `${f(columnarRatio, 2)}×`, target: '≤ 1.50×', met: columnarRatio <= 1.5,
+});
+const writer = await benchResponseWriter();
+for (const [label, ms] of [['columnar', writer.columnarMs], ['row', writer.rowMs]] as const) {
+  const ratio = ms / writer.stringifyMs;
+  rows.push({
+    what: `codec: write 2×40×6625 float32 answer, ${label} (${(writer.bodyBytes / 1048576).toFixed(1)} MiB) vs JSON.stringify`,
+    edgeserve: `${f(ms)} ms`, baseline: `${f(writer.stringifyMs)} ms`,
+    ratio: `${f(ratio, 2)}×`, target: '≤ 1.50×', met: ratio <= 1.5,
+  });
+}
 
 console.error('in-process …');
 for (const c of overheadCases()) {
   const m = await benchInProcess(DEFAULT_OUT, c);
   for (const [label, timing, target] of [
-    ['handle()', m.handle, 50],
+    ['handle()', m.handle, 40],
     ['hono app.fetch', m.fetch, undefined],
   ] as const) {
     const overhead = timing.appUs - timing.runUs;
