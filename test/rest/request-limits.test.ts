@@ -87,3 +87,21 @@ describe('tensor elements', () => {
     expect(JSON.parse(r.body!).error).toContain('8388608 elements');
   });
 });
+
+describe('one big body and the others', () => {
+  it('a small predict sent while a big body is parsed is answered before the big one reaches its model', async () => {
+    const store = new MemoryStore();
+    writeFakeRepository(store, { echo: { 1: {} } });
+    const backend = new FakeBackend();
+    const es = createEdgeserve({ store, backend, logger: silentLogger });
+    await es.warmup();
+    const big = `{"inputs": [${Array.from({ length: 600_000 }, (_, i) => ((i * 7919) % 10007) / 10007).join(', ')}]}`; // ≈ 6 MB
+    const bigAnswer = es.handle(post(big));
+    const small = await es.handle(post('{"instances": [1.5]}'));
+    expect(small.status).toBe(200);
+    // The big body is still being parsed in slices: only the small request has run its model.
+    expect(backend.runsStarted).toBe(1);
+    expect((await bigAnswer).status).toBe(200);
+    expect(backend.runsStarted).toBe(2);
+  });
+});
