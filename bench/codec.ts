@@ -5,7 +5,7 @@ import { predictInputsFromJson } from '../functions/codec/predict-request.ts';
 import { parseJson } from '../functions/util/json/parse.ts';
 import type { JsonObject } from '../functions/util/json/value.ts';
 import type { TensorSpec } from '../functions/tensor/tensor-spec.ts';
-import { mnistSamples } from '../test/fixtures/example-models.ts';
+import { mnistSamples, prng } from '../test/fixtures/example-models.ts';
 import { interleave, median, pythonStyleRows } from './stats.ts';
 
 const IMAGE: TensorSpec = { name: 'image', dtype: 'float32', runtimeType: 'float32', dims: ['batch', 784] };
@@ -30,17 +30,6 @@ export async function benchCodec() {
   return { bodyBytes: body.length, oursUs: median(ours), jsonParseUs: median(native) };
 }
 
-/** Mulberry32: a small seeded PRNG, so that every run times the same body. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * `{"inputs": [[[[…320]…320]…3]]}` of float32 pixel values in [0, 1), printed as numpy prints

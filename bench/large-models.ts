@@ -17,22 +17,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { prng } from '../test/fixtures/example-models.ts';
 import { buildModel } from '../test/fixtures/onnx-builder.ts';
 
 export const OCR = { name: 'ocr_recognizer', input: 'features', output: 'probs', steps: 40, features: 64, classes: 6625 } as const;
 export const DET = { name: 'text_detector', input: 'image', output: 'maps', channels: 3, side: 320 } as const;
 
-/** mulberry32: a small deterministic generator, uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the example models' generator), uniform in [0, 1). */
+export const seeded = prng;
 
 const uniform = (n: number, scale: number, seed: number) => {
   const next = seeded(seed);

@@ -3,8 +3,8 @@
 // Do not optimise this file: its value is that it is the old, obviously-faithful model.
 import { fromHalfBits } from '../../functions/tensor/float16.ts';
 import type { Tensor } from '../../functions/tensor/tensor.ts';
-import { writeDecimal } from './decimal-oracle.ts';
-import { PrettyWriter } from './pretty-writer-oracle.ts';
+import { writeDecimal } from '../../functions/util/json/decimal.ts';
+import { PrettyWriter } from '../../functions/util/json/pretty-writer.ts';
 import { invalidArgument } from '../../functions/util/status.ts';
 import { encodeBase64 } from '../../functions/codec/base64.ts';
 import type { RequestFormat } from '../../functions/codec/predict-request.ts';

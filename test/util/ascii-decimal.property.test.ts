@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFloat32Ascii, writeFloat64Ascii } from '../../functions/util/json/ascii-decimal.ts';
 import { writeBigInt, writeInt } from '../../functions/util/json/ascii-integers.ts';
 import { fromHalfBits } from '../../functions/tensor/float16.ts';
-import { writeDecimal } from '../support/decimal-oracle.ts';
+import { writeDecimal } from '../../functions/util/json/decimal.ts';
 
 // Values come in batches of 1,000 (one property run each, to keep fast-check's per-run cost
 // small); the runs per property add up to 200,000 values per dtype. No shrinking: a failure names

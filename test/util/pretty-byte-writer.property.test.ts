@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteSink } from '../../functions/util/json/byte-sink.ts';
 import { PrettyByteWriter } from '../../functions/util/json/pretty-byte-writer.ts';
-import { writeDecimal } from '../support/decimal-oracle.ts';
-import { PrettyWriter } from '../support/pretty-writer-oracle.ts';
+import { writeDecimal } from '../../functions/util/json/decimal.ts';
+import { PrettyWriter } from '../../functions/util/json/pretty-writer.ts';
 import { jsonishString } from '../support/response-arbitraries.ts';
 
 const never = (): never => {
