@@ -3,11 +3,12 @@
 // FillSignature) where the call has one.
 import type { Inference } from '../inference/inference.ts';
 import type { Manager } from '../serving/manager.ts';
-import { JsonParseError, parseJson, parseJsonSliced } from '../util/json/parse.ts';
+import { JsonParseError, parseJson, parseJsonSliced, TooManyNumbersError } from '../util/json/parse.ts';
 import { TimeSlicer } from '../util/time-slicer.ts';
 import type { JsonObject } from '../util/json/value.ts';
 import { invalidArgument } from '../util/status.ts';
 import { documentError } from '../codec/predict-request.ts';
+import { ElementLimitError } from '../codec/tensor-from-json.ts';
 import { readBodyText, type BodyLimits } from './body.ts';
 import { classifyOrRegress } from './classify-regress.ts';
 import type { RestRequest, RestResponse } from './exchange.ts';
@@ -70,7 +71,7 @@ export async function dispatch(call: RestCall, request: RestRequest, scope: Rest
 const SLICED_BODY_CHARS = 256 * 1024;
 
 /** ParseJson and FillSignature: the checks every POST makes before it looks at the model. */
-async function readRequestDocument(request: RestRequest, scope: RestScope, options: DispatchOptions, numberRuns = false): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
+async function readRequestDocument(request: RestRequest, scope: RestScope, options: DispatchOptions, predictBody = false): Promise<{ doc: JsonObject; signatureName: string; text: string }> {
   const text = await readBodyText(request, bodyLimits(options));
   scope.bytesIn = text.length;
   const rate = options.requestBodySampleRate ?? 0;
@@ -79,8 +80,12 @@ async function readRequestDocument(request: RestRequest, scope: RestScope, optio
   let doc;
   try {
     // A big body is parsed in slices, giving the event loop back between them (util/time-slicer.ts).
-    doc = text.length < SLICED_BODY_CHARS ? parseJson(text, undefined, { numberRuns }) : await parseJsonSliced(text, new TimeSlicer(), undefined, { numberRuns });
+    // A predict body's numbers are its tensors' elements: counted as they are parsed, so that too
+    // many are refused before they are stored (the tensors' own count is checked again later).
+    const parse = predictBody ? { numberRuns: true, maxNumbers: options.maxRequestElements } : {};
+    doc = text.length < SLICED_BODY_CHARS ? parseJson(text, undefined, parse) : await parseJsonSliced(text, new TimeSlicer(), undefined, parse);
   } catch (e) {
+    if (e instanceof TooManyNumbersError) throw new ElementLimitError(e.limit);
     if (e instanceof JsonParseError) throw invalidArgument(`JSON Parse error: ${e.message}`);
     throw e;
   }

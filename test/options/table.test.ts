@@ -54,11 +54,11 @@ describe('the option table', () => {
     expect(d('warmup')).toBe(DEFAULT_SERVING_OPTIONS.warmup);
     expect(d('warmupIterations')).toBe(DEFAULT_SERVING_OPTIONS.warmupIterations);
     expect(d('timeoutMs')).toBe(DEFAULT_REST_OPTIONS.timeoutMs);
-    expect(d('maxBodyBytes')).toBe(DEFAULT_REST_OPTIONS.maxBodyBytes);
+    expect(d('maxBodyBytes', 'node')).toBe(DEFAULT_REST_OPTIONS.maxBodyBytes);
     expect(d('cors')).toBe(DEFAULT_REST_OPTIONS.cors);
     expect(d('maxBodyBytes', 'lambda')).toBe(6 * 1024 * 1024);
     expect(d('maxGzipRatio')).toBe(DEFAULT_REST_OPTIONS.maxGzipRatio);
-    expect(d('maxRequestElements')).toBe(DEFAULT_REST_OPTIONS.maxRequestElements);
+    expect(d('maxRequestElements', 'node')).toBe(DEFAULT_REST_OPTIONS.maxRequestElements);
     expect(d('maxResponseBytes', 'node')).toBe(DEFAULT_REST_OPTIONS.maxResponseBytes);
     expect(d('maxResponseBytes', 'lambda')).toBe(DEFAULT_REST_OPTIONS.maxResponseBytes);
     expect(d('compressResponses', 'node')).toBe(DEFAULT_COMPRESSION.enabled);

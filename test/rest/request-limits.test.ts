@@ -105,3 +105,23 @@ describe('one big body and the others', () => {
     expect(backend.runsStarted).toBe(2);
   });
 });
+
+describe('numbers counted while parsing', () => {
+  it('refuses a predict body with more numbers than --max_request_elements before storing them, whatever its shape', async () => {
+    const es = server({ maxRequestElements: 1000 });
+    for (const body of [zeros(5000), `{"inputs": [[${'1.5,'.repeat(600)}1], [NaN, ${'2,'.repeat(600)}2]]}`, `{"inputs": {"x": [${'0,'.repeat(2000)}0], "junk": "${'y'.repeat(10)}"}}`]) {
+      const r = await es.handle(post(body));
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body!)).toEqual({ error: "The request's tensors hold more than 1000 elements, this server's limit (--max_request_elements)" });
+    }
+  });
+
+  it('the parser stops at the first number past the limit, in runs and in ordinary lists', async () => {
+    const { parseJson, TooManyNumbersError } = await import('../../functions/util/json/parse.ts');
+    for (const numberRuns of [true, false]) {
+      expect(() => parseJson(`[${'1,'.repeat(20)}1]`, undefined, { numberRuns, maxNumbers: 20 })).toThrow(TooManyNumbersError);
+      expect(() => parseJson(`[[1, 2], [NaN, ${'1,'.repeat(17)}1]]`, undefined, { numberRuns, maxNumbers: 20 })).toThrow(TooManyNumbersError);
+      expect(parseJson(`[${'1,'.repeat(19)}1]`, undefined, { numberRuns, maxNumbers: 20 })).toBeTruthy();
+    }
+  });
+});

@@ -23,6 +23,19 @@ export interface ParseOptions {
    * for documents read by the predict codec, which understands them.
    */
   readonly numberRuns?: boolean;
+  /**
+   * The most numbers the document may hold (a predict request's --max_request_elements): past it
+   * the parse stops with TooManyNumbersError, before it has stored more than twice as many.
+   */
+  readonly maxNumbers?: number;
+}
+
+/** The document holds more numbers than ParseOptions.maxNumbers allows. */
+export class TooManyNumbersError extends Error {
+  constructor(readonly limit: number) {
+    super(`The document holds more than ${limit} numbers`);
+    this.name = 'TooManyNumbersError';
+  }
 }
 
 export class JsonParseError extends Error {
@@ -80,7 +93,7 @@ const ESCAPES: Record<number, string> = {
 
 /** Parses `text` (the request body decoded as UTF-8). Throws JsonParseError. */
 export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH, options: ParseOptions = {}): JsonValue {
-  const steps = new Parser(text, maxDepth, options.numberRuns === true).steps();
+  const steps = new Parser(text, maxDepth, options).steps();
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -92,7 +105,7 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH, options: Pars
  * that one big body does not hold up every other request (the same document and errors).
  */
 export async function parseJsonSliced(text: string, slicer: TimeSlicer, maxDepth = MAX_JSON_DEPTH, options: ParseOptions = {}): Promise<JsonValue> {
-  const steps = new Parser(text, maxDepth, options.numberRuns === true).steps();
+  const steps = new Parser(text, maxDepth, options).steps();
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -139,12 +152,18 @@ class Parser {
   private pending: PendingRun | undefined;
   /** Values to read before the next chance to pause. */
   private untilStep = VALUES_PER_STEP;
+  private readonly numberRuns: boolean;
+  /** Numbers stored so far, and the most allowed. */
+  private numbers = 0;
+  private readonly maxNumbers: number;
 
   constructor(
     text: string,
     private readonly maxDepth: number,
-    private readonly numberRuns: boolean,
+    options: ParseOptions,
   ) {
+    this.numberRuns = options.numberRuns === true;
+    this.maxNumbers = options.maxNumbers ?? Infinity;
     // A NUL ends the input; cutting there lets hot loops read past the end (charCodeAt → NaN,
     // which fails every comparison) instead of checking bounds per character.
     const nul = text.indexOf('\0');
@@ -214,6 +233,7 @@ class Parser {
         value = this.literal('null', null);
       } else {
         value = this.number();
+        if (typeof value === 'number' || value instanceof JsonInt) this.countNumbers(1);
       }
       // Attach the value to its container and close every container that ends here.
       for (;;) {
@@ -322,6 +342,7 @@ class Parser {
         i = this.i;
       }
       if (n === values.length) {
+        if (this.numbers + n > this.maxNumbers) throw new TooManyNumbersError(this.maxNumbers);
         values = growValues(values);
         flags = growFlags(flags);
       }
@@ -334,6 +355,7 @@ class Parser {
       if (c === C_RBRACKET) {
         this.i = i + 1;
         this.untilStep = untilPause - 1;
+        this.countNumbers(n);
         keepScratch(values, flags);
         // A long run's buffers are its own (never kept as scratch): a view saves copying them.
         const own = values.length > KEPT_SCRATCH;
@@ -382,6 +404,7 @@ class Parser {
         return false;
       }
       const kind = this.scanNumber();
+      this.countNumbers(1);
       if (kind === FLOAT) into.push(num[0]!);
       else if (kind === INT) into.push(smallOrNewInt(num[0]!));
       else into.push(this.other!);
@@ -392,6 +415,11 @@ class Parser {
       }
       this.i++;
     }
+  }
+
+  private countNumbers(n: number): void {
+    this.numbers += n;
+    if (this.numbers > this.maxNumbers) throw new TooManyNumbersError(this.maxNumbers);
   }
 
   private peek(): number {
