@@ -6,6 +6,8 @@ import { BodyTooLargeError, type RestRequest, type RestResponse } from '../../fu
 import { errorBody } from '../../functions/rest/responses.ts';
 import { DEFAULT_COMPRESSION, encodeResponse, type CompressionPolicy } from '../shared/response-compression.ts';
 
+const NO_COMPRESSION: CompressionPolicy = { enabled: false, minBytes: Infinity };
+
 type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
 export type HttpResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult | ALBResult;
 
@@ -72,7 +74,10 @@ export async function resultFromRestResponse(
   acceptEncoding: string | null = null,
   compression: CompressionPolicy = DEFAULT_COMPRESSION,
 ): Promise<HttpResult> {
-  const encoded = await encodeResponse(response, acceptEncoding, compression);
+  // API Gateway's REST APIs (v1) pass a base64 body on as text unless binaryMediaTypes are set up,
+  // which edgeserve cannot see: they get the text as it is.
+  const v1 = !isV2(event) && !isAlb(event);
+  const encoded = await encodeResponse(response, acceptEncoding, v1 ? NO_COMPRESSION : compression);
   const isBase64Encoded = encoded.body !== null && typeof encoded.body !== 'string';
   const sent = encoded.body === null ? '' : typeof encoded.body === 'string' ? encoded.body : encoded.body.toString('base64');
   const size = isBase64Encoded ? sent.length : Buffer.byteLength(sent);

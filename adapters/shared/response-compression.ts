@@ -54,9 +54,8 @@ export interface EncodedBody {
 /** The response as it goes on the wire for this Accept-Encoding: compressed when that pays. */
 export async function encodeResponse(response: RestResponse, acceptEncoding: string | null, policy: CompressionPolicy): Promise<EncodedBody> {
   const { body } = response;
-  // A string's length bounds its UTF-8 size from below: the cheap test first. A body that already
-  // has a coding (a remote arm's answer, passed through) is left as it is.
-  if (!policy.enabled || body === null || body.length < policy.minBytes || 'Content-Encoding' in response.headers) {
+  // A string's length bounds its UTF-8 size from below: the cheap test first.
+  if (!policy.enabled || body === null || body.length < policy.minBytes) {
     return { headers: response.headers, body };
   }
   // Whether this answer is compressed depends on the request's header: caches must keep them apart.

@@ -36,12 +36,6 @@ export function shapeToString(dims: readonly number[]): string {
   return `[${dims.join(',')}]`;
 }
 
-/**
- * How many tensor elements a request may still decode. The shape is read off the first element at
- * every depth, so a small ragged body can claim a huge one (`[[0, …1000 zeros], 1, 1, …]`): a
- * document of n characters holds fewer than n/2 + 1 leaves, and a claim above that is checked
- * without allocating, which yields TF Serving's own error for the ragged list.
- */
 /** The server's limit, not a fault of one row: the row wrapper passes it through as it is. */
 export class ElementLimitError extends ServingError {
   constructor(limit: number) {
@@ -49,6 +43,12 @@ export class ElementLimitError extends ServingError {
   }
 }
 
+/**
+ * How many tensor elements a request may still decode. The shape is read off the first element at
+ * every depth, so a small ragged body can claim a huge one (`[[0, …1000 zeros], 1, 1, …]`): a
+ * document of n characters holds fewer than n/2 + 1 leaves, and a claim above that is checked
+ * without allocating, which yields TF Serving's own error for the ragged list.
+ */
 export class ElementBudget {
   private taken = 0;
 

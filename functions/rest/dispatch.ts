@@ -80,9 +80,10 @@ async function readRequestDocument(request: RestRequest, scope: RestScope, optio
   let doc;
   try {
     // A big body is parsed in slices, giving the event loop back between them (util/time-slicer.ts).
-    // A predict body's numbers are its tensors' elements: counted as they are parsed, so that too
-    // many are refused before they are stored (the tensors' own count is checked again later).
-    const parse = predictBody ? { numberRuns: true, maxNumbers: options.maxRequestElements } : {};
+    // A body's numbers become tensor elements (predict) or feature values (classify, regress):
+    // counted as they are parsed, so that too many are refused before they are stored; before the
+    // model is looked up, unlike TF Serving's order (docs/limits.md).
+    const parse = { numberRuns: predictBody, maxNumbers: options.maxRequestElements };
     doc = text.length < SLICED_BODY_CHARS ? parseJson(text, undefined, parse) : await parseJsonSliced(text, new TimeSlicer(), undefined, parse);
   } catch (e) {
     if (e instanceof TooManyNumbersError) throw new ElementLimitError(e.limit);

@@ -30,6 +30,8 @@ export function createOrtBackend(
       const session = await ort.InferenceSession.create(model, options);
       // The heap grows in steps and reuses what unloaded sessions freed, so its growth is a lower
       // or an upper bound by turns: the session is counted at the larger of it and the estimate.
+      // Growth from runs or loads happening meanwhile is charged to this session too: the budget
+      // errs on the side of counting more.
       const grown = (memory?.heapBytes?.() ?? 0) - before;
       return new OrtSession(ort, session, name, memory && Math.max(grown, memoryNeed({ memoryEstimate: memory.estimate }, model.byteLength)));
     },

@@ -76,10 +76,13 @@ export class ModelState {
    * AVAILABLE (the latest request serves it while a newer one loads), else the newest aspired one.
    */
   expectedVersion(selector: VersionSelector): number | undefined {
-    if (selector.kind === 'label') return this.labelled(selector.label);
-    if (selector.kind === 'version') {
-      return typeof selector.version === 'number' && this.harnesses.has(selector.version) ? selector.version : undefined;
-    }
+    // A version that is retired, gone or failed serves nothing: no answer may be keyed by it.
+    const serves = (v: number | bigint | undefined) => {
+      const h = typeof v === 'number' ? this.harnesses.get(v) : undefined;
+      return h !== undefined && (h.state === 'AVAILABLE' || (h.aspired && h.state !== 'END')) ? h.version : undefined;
+    };
+    if (selector.kind === 'label') return serves(this.labelled(selector.label));
+    if (selector.kind === 'version') return serves(selector.version);
     const versions = this.sorted();
     return (versions.find((h) => h.state === 'AVAILABLE') ?? versions.find((h) => h.aspired))?.version;
   }

@@ -57,8 +57,8 @@ for (const platform of ['workers', 'lambda'] as const) {
       const values = readEnvOptions({}, platform);
       expect(values).toMatchObject({ pollSeconds: 30, warmup: true, loadTimeoutMs: 120_000, enableBatching: false, logRequests: true });
       expect(values.memoryBudgetBytes).toBe(platform === 'workers' ? 40 * 1024 * 1024 : 512 * 1024 * 1024);
-      expect(values.maxBodyBytes).toBe(platform === 'workers' ? 16 * 1024 * 1024 : 6 * 1024 * 1024);
-      expect(values.maxRequestElements).toBe(platform === 'workers' ? 2 * 1024 * 1024 : 8 * 1024 * 1024);
+      expect(values.maxBodyBytes).toBe(platform === 'workers' ? 8 * 1024 * 1024 : 6 * 1024 * 1024);
+      expect(values.maxRequestElements).toBe(platform === 'workers' ? 1024 * 1024 : 8 * 1024 * 1024);
       expect(values.modelBasePath).toBeUndefined();
       expect(values.modelConfig).toBeUndefined();
     });

@@ -54,6 +54,13 @@ describe('parseJsonSliced', () => {
     }
   });
 
+  it('pauses by count where the clock stands still (workerd moves it on I/O only)', async () => {
+    const slicer = new TimeSlicer(Infinity); // the clock never says the slice is over
+    const longer = `{"inputs": [${floats(600_000, 5).join(', ')}]}`;
+    expect(await parseJsonSliced(longer, slicer, undefined, { numberRuns: true })).toEqual(parseJson(longer, undefined, { numberRuns: true }));
+    expect(slicer.pauses).toBeGreaterThan(0);
+  });
+
   it('keeps concurrent parses apart', async () => {
     const a = `{"inputs": [${floats(100_000, 3).join(', ')}]}`;
     const b = `{"inputs": [${floats(100_000, 4).join(', ')}]}`;

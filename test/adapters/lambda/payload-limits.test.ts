@@ -40,5 +40,11 @@ describe('Lambda payload limits', () => {
     const br = (await resultFromRestResponse(event as never, { status: 200, headers: {}, body: text }, 'gzip, br')) as { body: string; headers: Record<string, string> };
     expect(br.headers['Content-Encoding']).toBe('br');
     expect(brotliDecompressSync(Buffer.from(br.body, 'base64')).toString()).toBe(text);
+    // API Gateway REST APIs (v1) would pass base64 on as text without binaryMediaTypes: plain there.
+    const v1 = await httpEvent('apigw-v1', '/v1/models/m:predict', { method: 'POST', body: '{}', headers: { 'accept-encoding': 'gzip' } });
+    const small = text.slice(0, 100_000);
+    const plainV1 = (await resultFromRestResponse(v1 as never, { status: 200, headers: {}, body: small }, 'gzip')) as { body: string; headers: Record<string, string>; isBase64Encoded: boolean };
+    expect(plainV1).toMatchObject({ body: small, isBase64Encoded: false });
+    expect(plainV1.headers['Content-Encoding']).toBeUndefined();
   });
 });

@@ -66,4 +66,19 @@ describe('edge cache', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(cache.entries.size).toBe(1);
   });
+
+  it('keys nothing by a version that no longer serves: a retired version is left to the handler', async () => {
+    const own = new MemoryStore();
+    writeFakeRepository(own, { echo: { 1: {} } });
+    const edgeserve = createEdgeserve({ store: own, backend: new FakeBackend(), logger: silentLogger, refreshIntervalMs: 1 });
+    const latest = { kind: 'latest' } as const;
+    const one = { kind: 'version', version: 1 } as const;
+    expect(await edgeserve.manager.expectedVersion('echo', one)).toBe(1);
+    writeFakeRepository(own, { echo: { 2: {} } });
+    own.remove('echo/1/model.onnx');
+    await edgeserve.manager.refresh();
+    expect(await edgeserve.manager.expectedVersion('echo', latest)).toBe(2);
+    expect(await edgeserve.manager.expectedVersion('echo', one)).toBeUndefined();
+    expect(await edgeserve.manager.expectedVersion('echo', { kind: 'version', version: 7 })).toBeUndefined();
+  });
 });
