@@ -1,9 +1,10 @@
 // Response compression for the platforms that answer clients themselves (Node, Lambda; on Workers
 // Cloudflare's edge compresses). TF Serving never compresses, and its clients keep working: a
-// body is compressed only when the request's Accept-Encoding allows it, and only from a size on
-// (measured on a 16 MB pretty-printed answer: brotli quality 1 at ~1 GB/s and ~80×, gzip level 1
-// at ~220 MB/s and ~18×; under 64 KiB the ~50 µs it costs buys too little on any link). Brotli is
-// preferred where the client takes both. zlib's async calls run on libuv's pool: the event loop is
+// body is compressed only when the request's Accept-Encoding allows it, and only from a size on.
+// Measured (`npm run bench`, the 16 MiB 2×40×6625 float32 answer in TF Serving's format): brotli
+// quality 1 takes ~75 ms and shrinks it 4.4×, gzip level 1 ~120 ms for 4.2×, against ~1 s to send
+// the saved 13 MB at 100 Mbit/s; at 64 KiB, 0.2 / 0.4 ms against 4 ms. Below that the fixed cost
+// (~50 µs) buys too little on a fast link. Brotli is preferred where the client takes both. zlib's async calls run on libuv's pool: the event loop is
 // not blocked while a big answer compresses.
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
