@@ -14,6 +14,7 @@ import type { AuthConfig } from './auth/auth-config.ts';
 import { Inference } from './inference/inference.ts';
 import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
+import type { ListingCache } from './serving/listing-cache.ts';
 import { Manager } from './serving/manager.ts';
 import { ModelStores, type StoreOpener } from './serving/model-stores.ts';
 import type { ExplicitConfig } from './serving/source.ts';
@@ -44,6 +45,8 @@ export interface EdgeserveOptions {
   readonly config?: ExplicitConfig;
   /** Who may call (API keys, JWTs, scopes, rates); none: everyone may call everything. */
   readonly auth?: AuthConfig;
+  /** A persisted copy of the repository's listing: a fresh instance serves its first request without a LIST. */
+  readonly listingCache?: ListingCache;
   /** Opens the store of a model whose config gives an absolute base_path (`/models/x`, `s3://…`). */
   readonly openStore?: StoreOpener;
   readonly cors?: boolean;
@@ -119,6 +122,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     loadRetryIntervalMs: options.loadRetryIntervalMs ?? d.loadRetryIntervalMs,
     loadTimeoutMs: options.loadTimeoutMs,
     allowVersionLabelsForUnavailableModels: options.allowVersionLabelsForUnavailableModels,
+    listingCache: options.listingCache,
     now: options.now,
   });
   const routing = new RoutingRegistry(logger);

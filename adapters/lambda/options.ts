@@ -9,6 +9,7 @@ import { emfSink } from '../../functions/metrics/emf.ts';
 import { readEnvOptions, type EnvRecord } from '../../functions/options/read-options.ts';
 import type { Logger } from '../../functions/util/log.ts';
 import { backendFromOptions } from '../shared/ort-backends.ts';
+import { TmpListingCache } from './listing-cache.ts';
 import { compressionPolicy, type CompressionPolicy } from '../shared/response-compression.ts';
 import { storeFromUrl, storeOpener, storeOptionsFrom } from '../shared/store-from-url.ts';
 
@@ -27,9 +28,12 @@ export async function lambdaOptions(env: EnvRecord, logger: Logger): Promise<Lam
   if (!location) throw new Error('EDGESERVE_MODEL_BASE_PATH is not set (e.g. s3://my-bucket/models), nor MODEL_NAME and MODEL_BASE_PATH');
   const storage = storeOptionsFrom(values);
   if (storage.s3SkipCertificateCheck) logger.log('warn', 's3_certificate_check_off', { reason: 'S3_VERIFY_SSL=0: the S3 endpoint\'s certificate is not checked' });
+  const store = storeFromUrl(location, storage);
   return {
     ...serving,
-    store: storeFromUrl(location, storage),
+    store,
+    // A runtime restarted in this execution environment serves from the last listing it wrote.
+    listingCache: new TmpListingCache(store.description),
     openStore: storeOpener(storage),
     // The same ort-node backend as the Node server: threads and execution providers apply.
     backend: await backendFromOptions(values, logger),

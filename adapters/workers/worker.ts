@@ -7,6 +7,7 @@
 import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
 import { consoleLogger } from '../../functions/util/log.ts';
 import { cachedPredict, type CacheLike } from './edge-cache.ts';
+import { workersListingCache } from './listing-cache.ts';
 import { workersOptions, type Env, type WorkersOptions } from './options.ts';
 import { createWorkersBackend } from './ort-wasm.ts';
 
@@ -20,7 +21,9 @@ let instance: { env: Env; edgeserve: Edgeserve; options: WorkersOptions } | unde
 function instanceFor(env: Env): { edgeserve: Edgeserve; options: WorkersOptions } {
   if (instance?.env === env) return instance;
   const options = workersOptions(env);
-  const edgeserve = createEdgeserve({ logger: consoleLogger, ...options.serving, backend: createWorkersBackend() });
+  // A fresh isolate serves from the last listing in the Cache API while the real one is made.
+  const listingCache = workersListingCache(options.serving.store.description);
+  const edgeserve = createEdgeserve({ logger: consoleLogger, listingCache, ...options.serving, backend: createWorkersBackend() });
   instance = { env, edgeserve, options };
   return instance;
 }

@@ -2,6 +2,7 @@
 import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import type { ModelStore } from '../storage/model-store.ts';
 import type { Logger } from '../util/log.ts';
+import type { ListingCache } from './listing-cache.ts';
 import type { Loader } from './loader.ts';
 import type { ModelStores } from './model-stores.ts';
 import type { ExplicitConfig } from './source.ts';
@@ -27,5 +28,7 @@ export interface ManagerOptions {
   /** TF Serving's --allow_version_labels_for_unavailable_models: labels may name versions not yet AVAILABLE. */
   readonly allowVersionLabelsForUnavailableModels?: boolean;
   readonly metrics?: ServingMetrics;
+  /** A persisted copy of the repository's listing: a fresh instance's first listing without a LIST. */
+  readonly listingCache?: ListingCache;
   readonly now?: () => number;
 }

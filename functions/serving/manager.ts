@@ -6,10 +6,12 @@
 //   their model is in use, so a new version never makes a request wait;
 // - swaps preserve availability: the old version unloads once the new one is AVAILABLE (after its
 //   last handle is released), and stays if the new one fails;
-// - past the memory budget, idle least recently used versions unload and reload on demand.
+// - past the memory budget, idle least recently used versions unload and reload on demand;
+// - a persisted first listing is followed at once by the real one (listing-cache.ts, listing-retry.ts).
 import type { ModelConfig } from '../config/model-config.ts';
 import { ServingError } from '../util/status.ts';
 import type { Harness, RetryPolicy, VersionStatus } from './harness.ts';
+import { allHarnesses, residentBytes } from './harnesses.ts';
 import { LoadReport } from './load-report.ts';
 import { errorText } from './loader.ts';
 import { admit } from './memory-budget.ts';
@@ -18,6 +20,7 @@ import { nextActions } from './policy.ts';
 import type { ServableHandle } from './servable-handle.ts';
 import { servableNotFound, type VersionSelector } from './servable-request.ts';
 import type { ServingScope } from './serving-scope.ts';
+import { onRealListing } from './listing-retry.ts';
 import { ModelStores } from './model-stores.ts';
 import { DEFAULT_LOAD_TIMEOUT_MS, type ManagerOptions } from './manager-options.ts';
 import { readiness, type Readiness } from './readiness.ts';
@@ -40,18 +43,20 @@ export class Manager {
     const { maxLoadRetries, loadRetryIntervalMs, loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS } = options;
     this.retry = { maxLoadRetries, loadRetryIntervalMs, loadTimeoutMs };
     const stores = options.store instanceof ModelStores ? options.store : new ModelStores(options.store);
-    this.source = new Source(stores, options.logger, options.config, this.now);
+    this.source = new Source(stores, options.logger, options.config, this.now, options.listingCache);
     this.report = new LoadReport(options.logger, options.metrics);
   }
 
   /** Status of every version ever tracked, highest first (GetModelStatus). */
   async status(model: string, version?: number | bigint, scope?: ServingScope): Promise<VersionStatus[]> {
     await this.ready(scope);
-    const state = this.models.get(model);
-    if (state === undefined || state.harnesses.size === 0) throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
-    const found = state.sorted().filter((h) => version === undefined || h.version === version);
-    if (found.length === 0) throw new ServingError('NOT_FOUND', `Could not find version ${version} of model ${model}`);
-    return found.map((h) => h.status());
+    return onRealListing(this.source.provisional, async () => {
+      const state = this.models.get(model);
+      if (state === undefined || state.harnesses.size === 0) throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
+      const found = state.sorted().filter((h) => version === undefined || h.version === version);
+      if (found.length === 0) throw new ServingError('NOT_FOUND', `Could not find version ${version} of model ${model}`);
+      return found.map((h) => h.status());
+    }, () => this.realListing());
   }
 
   /** A model's current config (reloaded with the repository's), or undefined for an unknown model. */
@@ -76,6 +81,10 @@ export class Manager {
    */
   async acquire(model: string, selector: VersionSelector, scope?: ServingScope): Promise<ServableHandle> {
     await this.ready(scope);
+    return onRealListing(this.source.provisional, () => this.resolve(model, selector, scope), () => this.realListing());
+  }
+
+  private async resolve(model: string, selector: VersionSelector, scope?: ServingScope): Promise<ServableHandle> {
     const state = this.models.get(model);
     if (selector.kind === 'label') {
       const version = state?.labelled(selector.label);
@@ -142,9 +151,7 @@ export class Manager {
 
   /** Bytes of the versions loaded, loading or draining now (what the memory budget counts). */
   residentBytes(): number {
-    let total = 0;
-    for (const h of this.allHarnesses()) if (h.resident) total += h.sizeBytes;
-    return total;
+    return residentBytes(this.models.values());
   }
 
   /**
@@ -155,11 +162,15 @@ export class Manager {
   refresh(): Promise<Promise<void>[]> {
     this.refreshing ??= this.source
       .aspiredModels()
-      .then((models) => (models === undefined ? [] : this.apply(models)))
+      .then((models) => [...(models === undefined ? [] : this.apply(models)), this.source.written])
       .finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
+  /** Once a provisional listing has been replaced by the real one (or the real one failed). */
+  private async realListing(): Promise<void> {
+    if (this.source.provisional) await (this.refreshing ?? this.refresh());
+  }
 
   private async latest(state: ModelState, scope?: ServingScope): Promise<ServableHandle | undefined> {
     state.active = true;
@@ -212,13 +223,9 @@ export class Manager {
     return handle;
   }
 
-
-  /** The first request waits for the first listing; later ones only start a refresh when due. */
+  /** The first request waits for the first listing; later ones (and a provisional first) start a refresh when due. */
   private async ready(scope?: ServingScope): Promise<void> {
-    if (!this.source.listedOnce) {
-      await this.refresh();
-      return;
-    }
+    if (!this.source.listedOnce) this.background(Promise.all(await this.refresh()), scope); // with the cache write
     if (!this.refreshing && this.source.due(this.options.refreshIntervalMs)) {
       // The refresh, and the loads of new versions it starts, ride on the platform's waitUntil.
       this.background(this.refresh().then((loads) => Promise.all(loads)), scope);
@@ -251,14 +258,13 @@ export class Manager {
     return loads;
   }
 
-
   private load(state: ModelState, h: Harness): Promise<void> {
     return h.load({
       admit: () =>
         admit(h, this.options.memoryBudgetBytes, {
           need: (fileBytes) => this.options.loader.memoryNeed(fileBytes),
           basis: this.options.loader.memoryBasis,
-          harnesses: () => this.allHarnesses(),
+          harnesses: () => allHarnesses(this.models.values()),
           resident: () => this.residentBytes(),
           evict: (victim, forVersion) => {
             this.report.evicted(victim, forVersion);
@@ -282,10 +288,6 @@ export class Manager {
     const wasAvailable = h.state === 'AVAILABLE';
     const done = h.unload(to, (e) => this.report.unloadFailed(h, e));
     return wasAvailable ? done.then(() => this.report.unloaded(h)) : done;
-  }
-
-  private *allHarnesses(): Iterable<Harness> {
-    for (const state of this.models.values()) yield* state.harnesses.values();
   }
 
   private background(work: Promise<unknown>, scope?: ServingScope): void {

@@ -5,11 +5,15 @@
 // repository's own models.config(.json) adds or overrides entries. A model with an absolute
 // base_path is listed in its own place. The first listing must succeed (there is nothing to serve
 // without it); later failures are logged and change nothing, so what is loaded keeps serving.
+// With a ListingCache, a fresh instance's first listing is the persisted copy of the last real one
+// (`provisional` until a real listing succeeds, which is then due at once); every real listing of
+// the repository is written back to it.
 import { ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from '../config/model-config.ts';
-import { StoreUnavailableError } from '../storage/model-store.ts';
+import { StoreUnavailableError, type ObjectInfo } from '../storage/model-store.ts';
 import type { Logger } from '../util/log.ts';
 import { ServingError } from '../util/status.ts';
 import { ConfigReader } from './config-reader.ts';
+import { listingFingerprint, type ListingCache } from './listing-cache.ts';
 import { RepositoryListing, type PresentVersion } from './listing.ts';
 import { errorText } from './loader.ts';
 import type { ModelStores } from './model-stores.ts';
@@ -36,12 +40,18 @@ export class Source {
   private listed = false;
   /** Before the first good listing: the last failure, and until when it answers for the Source. */
   private firstFailure: { error: unknown; until: number; count: number } | undefined;
+  /** The models come from the persisted listing: no real listing has succeeded yet. */
+  private fromCache = false;
+  /** What the cache holds (as far as this instance knows), and the write in progress. */
+  private cachedFingerprint: string | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly stores: ModelStores,
     private readonly logger: Logger,
     private readonly explicit: ExplicitConfig | undefined,
     private readonly now: () => number,
+    private readonly listingCache?: ListingCache,
   ) {
     this.configReader = new ConfigReader(stores.repository, logger);
     this.warnings = new SourceWarnings(logger);
@@ -51,8 +61,22 @@ export class Source {
     return this.listed;
   }
 
-  /** Whether a listing older than `intervalMs` calls for a refresh (0: list once). */
+  /** The last listing was the persisted one: a version it names may be gone, a new model missing. */
+  get provisional(): boolean {
+    return this.fromCache;
+  }
+
+  /** The last write to the listing cache (never rejects): background work waits for it (waitUntil). */
+  get written(): Promise<void> {
+    return this.writing;
+  }
+
+  /**
+   * Whether a listing older than `intervalMs` calls for a refresh (0: list once). A provisional
+   * listing calls for the real one at once (after a failed one, not more often than the backoff).
+   */
   due(intervalMs: number): boolean {
+    if (this.fromCache) return this.now() - this.checkedAt >= FIRST_LISTING_BACKOFF_MS;
     return intervalMs > 0 && this.now() - this.checkedAt >= intervalMs;
   }
 
@@ -62,6 +86,22 @@ export class Source {
     // A cold instance whose storage is down must not turn every request into a listing: until the
     // backoff has passed, requests get the last failure without asking storage again.
     if (!this.listed && this.firstFailure && started < this.firstFailure.until) throw this.firstFailure.error;
+    const cached = this.listed ? undefined : await this.readCache();
+    if (cached !== undefined) {
+      try {
+        const models = await this.aspiredFrom(started, cached);
+        if (this.fromCache) this.checkedAt = -Infinity; // the real listing is due at once
+        return models;
+      } catch (e) {
+        // Whatever the persisted listing led to (a config since fixed, …), the real one decides.
+        this.logger.log('warn', 'persisted_listing_unusable', { error: errorText(e) });
+      }
+    }
+    return this.aspiredFrom(started, undefined);
+  }
+
+  /** One listing (the persisted one when `cached` is given, else the repository's) applied to the config. */
+  private async aspiredFrom(started: number, cached: ObjectInfo[] | undefined): Promise<Map<string, AspiredModel> | undefined> {
     let configs: Map<string, ModelConfig>;
     let listing: RepositoryListing | undefined;
     try {
@@ -69,10 +109,11 @@ export class Source {
       // Only a config whose every model has its own place can do without the repository's listing.
       const needsRepository = explicit === undefined || explicit.models.some((m) => m.location === undefined);
       const prefetched = this.listed || explicit ? undefined : this.configReader.prefetch();
-      listing = needsRepository ? new RepositoryListing(await this.stores.repository.list('')) : undefined;
+      listing = needsRepository ? new RepositoryListing(cached ?? (await this.listRepository())) : undefined;
       configs = explicit ? new Map(explicit.models.map((m) => [m.name, m])) : await this.repositoryModels(listing!, prefetched);
       if (!this.listed) this.warnings.mode(explicit !== undefined, configs.size);
     } catch (e) {
+      if (cached !== undefined) throw e; // aspiredModels falls back to the real listing
       if (!this.listed) {
         const count = (this.firstFailure?.count ?? 0) + 1;
         const error = startupError(e, this.logger);
@@ -94,7 +135,31 @@ export class Source {
     this.warnings.check(listing, models);
     this.checkedAt = started;
     this.listed = true;
+    this.fromCache = cached !== undefined && listing !== undefined;
     return models;
+  }
+
+  /** The persisted listing, if there is a cache and a usable entry (a failing cache counts as none). */
+  private async readCache(): Promise<ObjectInfo[] | undefined> {
+    if (this.listingCache === undefined) return undefined;
+    const objects = await this.listingCache.read().catch(() => undefined);
+    if (objects !== undefined) this.cachedFingerprint = listingFingerprint(objects);
+    return objects;
+  }
+
+  /** The repository's real listing, written back to the cache when it changed (in the background; failures ignored). */
+  private async listRepository(): Promise<ObjectInfo[]> {
+    const objects = await this.stores.repository.list('');
+    const cache = this.listingCache;
+    const fingerprint = cache && listingFingerprint(objects);
+    if (cache && fingerprint !== this.cachedFingerprint) {
+      this.cachedFingerprint = fingerprint;
+      this.writing = this.writing.then(() => cache.write(objects)).catch((e: unknown) => {
+        this.cachedFingerprint = undefined; // try again after the next listing
+        this.logger.log('warn', 'listing_cache_write_failed', { error: errorText(e) });
+      });
+    }
+    return objects;
   }
 
   /** Top-level folders with versions (the default policy), with the repository config's entries added or overriding. */
