@@ -37,6 +37,7 @@ export class Manager {
   private readonly retry: RetryPolicy;
   private refreshing: Promise<Promise<void>[]> | undefined;
   private warmedUp = false;
+  private provisional = false; // the models applied last came from the persisted listing
 
   constructor(private readonly options: ManagerOptions) {
     this.now = options.now ?? (() => Date.now());
@@ -50,7 +51,7 @@ export class Manager {
   /** Status of every version ever tracked, highest first (GetModelStatus). */
   async status(model: string, version?: number | bigint, scope?: ServingScope): Promise<VersionStatus[]> {
     await this.ready(scope);
-    return onRealListing(this.source.provisional, async () => {
+    return onRealListing(this.provisional, async () => {
       const state = this.models.get(model);
       if (state === undefined || state.harnesses.size === 0) throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
       const found = state.sorted().filter((h) => version === undefined || h.version === version);
@@ -62,6 +63,7 @@ export class Manager {
   /** A model's current config (reloaded with the repository's), or undefined for an unknown model. */
   async modelConfig(model: string, scope?: ServingScope): Promise<ModelConfig | undefined> {
     await this.ready(scope);
+    if (!this.models.has(model)) await this.realListing(); // added since the persisted listing?
     return this.models.get(model)?.config;
   }
 
@@ -81,7 +83,7 @@ export class Manager {
    */
   async acquire(model: string, selector: VersionSelector, scope?: ServingScope): Promise<ServableHandle> {
     await this.ready(scope);
-    return onRealListing(this.source.provisional, () => this.resolve(model, selector, scope), () => this.realListing());
+    return onRealListing(this.provisional, () => this.resolve(model, selector, scope), () => this.realListing());
   }
 
   private async resolve(model: string, selector: VersionSelector, scope?: ServingScope): Promise<ServableHandle> {
@@ -100,10 +102,7 @@ export class Manager {
     return handle;
   }
 
-  /**
-   * The version a request would be served by now, without loading anything (the Workers edge cache
-   * keys its answers by it, so a hit costs no model load); undefined when none would be.
-   */
+  /** The version a request would be served by now, loading nothing (the Workers edge cache keys answers by it); undefined: none. */
   async expectedVersion(model: string, selector: VersionSelector, scope?: ServingScope): Promise<number | undefined> {
     await this.ready(scope);
     return this.models.get(model)?.expectedVersion(selector);
@@ -116,12 +115,10 @@ export class Manager {
     return handle.servable.version;
   }
 
-  /**
-   * The scheduled warm-up (Workers cron, EventBridge) and the Node server's start: refresh now,
-   * then load every aspired version of the named models (all when none are named).
-   */
+  /** The scheduled warm-up (cron, EventBridge) and Node's start: refresh, then load every aspired version of these models (all: none named). */
   async warmup(models?: readonly string[]): Promise<Map<string, VersionStatus[]>> {
     await Promise.all(await this.refresh());
+    await this.realListing(); // what a warm-up loads is what the repository holds, not a persisted copy of it
     const out = new Map<string, VersionStatus[]>();
     await Promise.all(
       (models ?? [...this.models.keys()]).map(async (name) => {
@@ -167,9 +164,8 @@ export class Manager {
     return this.refreshing;
   }
 
-  /** Once a provisional listing has been replaced by the real one (or the real one failed). */
   private async realListing(): Promise<void> {
-    if (this.source.provisional) await (this.refreshing ?? this.refresh());
+    if (this.provisional) await (this.refreshing ?? this.refresh()); // until the real listing is applied (or failed)
   }
 
   private async latest(state: ModelState, scope?: ServingScope): Promise<ServableHandle | undefined> {
@@ -225,7 +221,10 @@ export class Manager {
 
   /** The first request waits for the first listing; later ones (and a provisional first) start a refresh when due. */
   private async ready(scope?: ServingScope): Promise<void> {
-    if (!this.source.listedOnce) this.background(Promise.all(await this.refresh()), scope); // with the cache write
+    if (!this.source.listedOnce) {
+      this.background(Promise.all(await this.refresh()), scope); // with the cache write
+      if (!this.provisional) return;
+    }
     if (!this.refreshing && this.source.due(this.options.refreshIntervalMs)) {
       // The refresh, and the loads of new versions it starts, ride on the platform's waitUntil.
       this.background(this.refresh().then((loads) => Promise.all(loads)), scope);
@@ -234,6 +233,7 @@ export class Manager {
 
   /** Brings every model's versions in line with a listing; returns the background loads it started. */
   private apply(models: ReadonlyMap<string, AspiredModel>): Promise<void>[] {
+    this.provisional = this.source.provisional;
     const loads: Promise<void>[] = [];
     for (const [name, m] of models) {
       let state = this.models.get(name);
