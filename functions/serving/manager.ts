@@ -50,7 +50,7 @@ export class Manager {
 
   /** Status of every version ever tracked, highest first (GetModelStatus). */
   async status(model: string, version?: number | bigint, scope?: ServingScope): Promise<VersionStatus[]> {
-    await this.ready(scope);
+    await this.ready(scope, true);
     return onRealListing(this.provisional, async () => {
       const state = this.models.get(model);
       if (state === undefined || state.harnesses.size === 0) throw new ServingError('NOT_FOUND', `Could not find any versions of model ${model}`);
@@ -83,7 +83,8 @@ export class Manager {
    */
   async acquire(model: string, selector: VersionSelector, scope?: ServingScope): Promise<ServableHandle> {
     await this.ready(scope);
-    return onRealListing(this.provisional, () => this.resolve(model, selector, scope), () => this.realListing());
+    const served = onRealListing(this.provisional, () => this.resolve(model, selector, scope), () => this.realListing());
+    return served.finally(() => void (this.provisional && this.ready(scope, true)));
   }
 
   private async resolve(model: string, selector: VersionSelector, scope?: ServingScope): Promise<ServableHandle> {
@@ -219,13 +220,11 @@ export class Manager {
     return handle;
   }
 
-  /** The first request waits for the first listing; later ones (and a provisional first) start a refresh when due. */
-  private async ready(scope?: ServingScope): Promise<void> {
-    if (!this.source.listedOnce) {
-      this.background(Promise.all(await this.refresh()), scope); // with the cache write
-      if (!this.provisional) return;
-    }
-    if (!this.refreshing && this.source.due(this.options.refreshIntervalMs)) {
+  /** The first request waits for the first listing; later ones start a refresh when due. After a persisted first
+   * listing, the real one waits for `real` (a request done with storage): its LIST must not slow the first GET. */
+  private async ready(scope?: ServingScope, real = false): Promise<void> {
+    if (!this.source.listedOnce) return this.background(Promise.all(await this.refresh()), scope); // with the cache write
+    if (!this.refreshing && (real || !this.provisional) && this.source.due(this.options.refreshIntervalMs)) {
       // The refresh, and the loads of new versions it starts, ride on the platform's waitUntil.
       this.background(this.refresh().then((loads) => Promise.all(loads)), scope);
     }
