@@ -105,7 +105,7 @@ export class Manager {
 
   /** The version a request would be served by now, loading nothing (the Workers edge cache keys answers by it); undefined: none. */
   async expectedVersion(model: string, selector: VersionSelector, scope?: ServingScope): Promise<number | undefined> {
-    await this.ready(scope);
+    await this.ready(scope, true); // a hit touches no storage: a persisted listing's real one starts now
     return this.models.get(model)?.expectedVersion(selector);
   }
 
