@@ -9,7 +9,6 @@ import { emfSink } from '../../functions/metrics/emf.ts';
 import { readEnvOptions, type EnvRecord } from '../../functions/options/read-options.ts';
 import type { Logger } from '../../functions/util/log.ts';
 import { backendFromOptions } from '../shared/ort-backends.ts';
-import { TmpListingCache } from './listing-cache.ts';
 import { compressionPolicy, type CompressionPolicy } from '../shared/response-compression.ts';
 import { storeFromUrl, storeOpener, storeOptionsFrom } from '../shared/store-from-url.ts';
 
@@ -32,8 +31,6 @@ export async function lambdaOptions(env: EnvRecord, logger: Logger): Promise<Lam
   return {
     ...serving,
     store,
-    // A runtime restarted in this execution environment serves from the last listing it wrote.
-    listingCache: new TmpListingCache(store.description),
     openStore: storeOpener(storage),
     // The same ort-node backend as the Node server: threads and execution providers apply.
     backend: await backendFromOptions(values, logger),
