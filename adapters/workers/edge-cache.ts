@@ -18,7 +18,6 @@ export async function cachedPredict(
   edgeserve: Edgeserve,
   cache: CacheLike,
   cachedModels: ReadonlySet<string>,
-  maxBodyBytes: number,
   ctx: { waitUntil(p: Promise<unknown>): void },
   next: (request: Request) => Promise<Response>,
 ): Promise<Response> {
@@ -50,12 +49,13 @@ export async function cachedPredict(
   }
   if (version === undefined) return next(request);
   // Read under the handler's limit; past it, the handler gives its own 413 (logged and counted).
+  const rest = fromFetchRequest(request);
   let body: Uint8Array<ArrayBuffer>;
   try {
-    body = (await fromFetchRequest(request).readBody(maxBodyBytes)) as Uint8Array<ArrayBuffer>;
+    body = (await rest.readBody(edgeserve.maxBodyBytes)) as Uint8Array<ArrayBuffer>;
   } catch (e) {
     if (!(e instanceof BodyTooLargeError)) throw e;
-    return toFetchResponse(await edgeserve.handle({ ...fromFetchRequest(request), readBody: () => Promise.reject(e) }));
+    return toFetchResponse(await edgeserve.handle({ ...rest, readBody: () => Promise.reject(e) }));
   }
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
   const hash = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');

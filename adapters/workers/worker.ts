@@ -34,7 +34,7 @@ export default {
     const next = (r: Request) => Promise.resolve(edgeserve.app.fetch(r, env, ctx as never));
     const cache = (globalThis as unknown as { caches?: { default?: CacheLike } }).caches?.default;
     if (cache === undefined || options.cacheModels.size === 0) return next(request);
-    return cachedPredict(request, edgeserve, cache, options.cacheModels, edgeserve.maxBodyBytes, ctx, next);
+    return cachedPredict(request, edgeserve, cache, options.cacheModels, ctx, next);
   },
 
   async scheduled(_controller: unknown, env: Env, ctx: ExecutionContext): Promise<void> {

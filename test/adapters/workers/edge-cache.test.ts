@@ -23,9 +23,9 @@ const store = new MemoryStore();
 writeFakeRepository(store, { echo: { 1: {} } });
 const ctx = { waitUntil: (p: Promise<unknown>) => void p.catch(() => {}) };
 
-function isolate() {
+function isolate(maxBodyBytes = 1 << 20) {
   const backend = new FakeBackend();
-  const edgeserve = createEdgeserve({ store, backend, logger: silentLogger });
+  const edgeserve = createEdgeserve({ store, backend, logger: silentLogger, maxBodyBytes });
   const next = async (request: Request) => edgeserve.app.fetch(request);
   return { backend, edgeserve, next };
 }
@@ -37,14 +37,14 @@ describe('edge cache', () => {
   it('answers a hit on a fresh isolate without loading the model', async () => {
     const cache = new MapCache();
     const first = isolate();
-    const miss = await cachedPredict(predict('{"instances": [1.5]}'), first.edgeserve, cache, new Set(['echo']), 1 << 20, ctx, first.next);
+    const miss = await cachedPredict(predict('{"instances": [1.5]}'), first.edgeserve, cache, new Set(['echo']), ctx, first.next);
     expect(miss.headers.get('x-edgeserve-cache')).toBe('miss');
     const answer = await miss.text();
     await new Promise((r) => setTimeout(r, 10)); // the put rides on waitUntil
     expect(cache.entries.size).toBe(1);
 
     const fresh = isolate();
-    const hit = await cachedPredict(predict('{"instances": [1.5]}'), fresh.edgeserve, cache, new Set(['echo']), 1 << 20, ctx, fresh.next);
+    const hit = await cachedPredict(predict('{"instances": [1.5]}'), fresh.edgeserve, cache, new Set(['echo']), ctx, fresh.next);
     expect(hit.headers.get('x-edgeserve-cache')).toBe('hit');
     expect(await hit.text()).toBe(answer);
     expect(fresh.backend.sessionsCreated).toBe(0);
@@ -52,14 +52,14 @@ describe('edge cache', () => {
 
   it('reads bodies under the handler\'s limit, framed or streamed; past it, the answer is the handler\'s 413', async () => {
     const cache = new MapCache();
-    const { edgeserve, next } = isolate();
+    const { edgeserve, next } = isolate(1000);
     const streamed = (body: string) =>
       new Request('https://worker.example/v1/models/echo:predict', { method: 'POST', body: new Blob([body]).stream(), duplex: 'half' } as RequestInit);
     const small = '{"instances": [2.5]}';
-    expect((await cachedPredict(streamed(small), edgeserve, cache, new Set(['echo']), 1000, ctx, next)).headers.get('x-edgeserve-cache')).toBe('miss');
+    expect((await cachedPredict(streamed(small), edgeserve, cache, new Set(['echo']), ctx, next)).headers.get('x-edgeserve-cache')).toBe('miss');
     const big = `{"instances": [${'1.0,'.repeat(400)}1.0]}`;
     for (const request of [predict(big), streamed(big)]) {
-      const refused = await cachedPredict(request, edgeserve, cache, new Set(['echo']), 1000, ctx, next);
+      const refused = await cachedPredict(request, edgeserve, cache, new Set(['echo']), ctx, next);
       expect(refused.status).toBe(413);
       expect(await refused.json()).toEqual({ error: 'Request body is larger than the limit of 1000 bytes' });
     }
