@@ -119,13 +119,13 @@ describe('Worker request logs', () => {
     const messages: string[] = [];
     const fresh = await startWorker({}, { onLog: (m) => void messages.push(m) });
     try {
-      await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [7.25]}');
+      await call(fresh.fetch, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [7.123456]}');
       await call(fresh.fetch, 'POST', '/v1/models/nope:predict', '{"instances": [1.0]}');
       await new Promise((r) => setTimeout(r, 200)); // logs arrive asynchronously
       const records = messages.flatMap((m) => m.split('\n')).filter((l) => l.includes('"event":"request"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as Record<string, unknown>);
       expect(records.map((r) => [r.model, r.status, r.http_status])).toEqual([['half_plus_two', 'OK', 200], ['nope', 'NOT_FOUND', 404]]);
       expect(records[0]).toMatchObject({ cold_start: true, version: 2 });
-      expect(messages.join('\n')).not.toContain('7.25');
+      expect(messages.join('\n')).not.toContain('7.123456'); // 6 decimals: no timestamp (…:57.254Z) can contain it
     } finally {
       await fresh.dispose();
     }
