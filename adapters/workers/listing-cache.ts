@@ -3,8 +3,7 @@
 // first request without listing the repository. Keyed by the repository store's description (a
 // Worker serving two repositories keeps two entries); an hour's max-age bounds how stale a copy
 // can be found after the Worker stops being used (each real listing that changes rewrites it).
-import { parseListing, serializeListing, type ListingCache } from '../../functions/serving/listing-cache.ts';
-import type { ObjectInfo } from '../../functions/storage/model-store.ts';
+import { parseListing, serializeListing, type ListingCache, type PersistedListing } from '../../functions/serving/listing-cache.ts';
 import type { CacheLike } from './edge-cache.ts';
 
 const LISTING_HOST = 'https://edgeserve-listing.internal';
@@ -20,7 +19,7 @@ export class CacheApiListingCache implements ListingCache {
     this.url = `${LISTING_HOST}/${encodeURIComponent(description)}`;
   }
 
-  async read(): Promise<ObjectInfo[] | undefined> {
+  async read(): Promise<PersistedListing | undefined> {
     try {
       const response = await this.cache.match(new Request(this.url));
       return response === undefined ? undefined : parseListing(await response.text(), this.description);
@@ -29,8 +28,8 @@ export class CacheApiListingCache implements ListingCache {
     }
   }
 
-  async write(objects: readonly ObjectInfo[]): Promise<void> {
-    const body = serializeListing(objects, this.description);
+  async write(listing: PersistedListing): Promise<void> {
+    const body = serializeListing(listing, this.description);
     const headers = { 'content-type': 'application/json', 'cache-control': `max-age=${LISTING_MAX_AGE_SECONDS}` };
     await this.cache.put(new Request(this.url), new Response(body, { headers }));
   }

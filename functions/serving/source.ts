@@ -6,14 +6,14 @@
 // base_path is listed in its own place. The first listing must succeed (there is nothing to serve
 // without it); later failures are logged and change nothing, so what is loaded keeps serving.
 // With a ListingCache, a fresh instance's first listing is the persisted copy of the last real one
-// (`provisional` until a real listing succeeds, which is then due at once); every real listing of
-// the repository is written back to it.
+// (`provisional` until a real listing succeeds, which is then due at once), with the config file
+// read with it; every real listing of the repository (and its config file) is written back to it.
 import { ConfigError, defaultModelConfig, type ModelConfig, type RepositoryConfig } from '../config/model-config.ts';
 import { StoreUnavailableError, type ObjectInfo } from '../storage/model-store.ts';
 import type { Logger } from '../util/log.ts';
 import { ServingError } from '../util/status.ts';
-import { ConfigReader } from './config-reader.ts';
-import { listingFingerprint, type ListingCache } from './listing-cache.ts';
+import { ConfigReader, type EarlyConfig } from './config-reader.ts';
+import { listingFingerprint, type ListingCache, type PersistedListing } from './listing-cache.ts';
 import { RepositoryListing, type PresentVersion } from './listing.ts';
 import { errorText } from './loader.ts';
 import type { ModelStores } from './model-stores.ts';
@@ -101,16 +101,19 @@ export class Source {
   }
 
   /** One listing (the persisted one when `cached` is given, else the repository's) applied to the config. */
-  private async aspiredFrom(started: number, cached: ObjectInfo[] | undefined): Promise<Map<string, AspiredModel> | undefined> {
+  private async aspiredFrom(started: number, cached: PersistedListing | undefined): Promise<Map<string, AspiredModel> | undefined> {
     let configs: Map<string, ModelConfig>;
     let listing: RepositoryListing | undefined;
     try {
       const explicit = typeof this.explicit === 'function' ? await this.explicit() : this.explicit;
       // Only a config whose every model has its own place can do without the repository's listing.
       const needsRepository = explicit === undefined || explicit.models.some((m) => m.location === undefined);
-      const prefetched = this.listed || explicit ? undefined : this.configReader.prefetch();
-      listing = needsRepository ? new RepositoryListing(cached ?? (await this.listRepository())) : undefined;
+      // The first listing's config file: persisted with the listing, or read alongside the LIST.
+      const prefetched = this.listed || explicit ? undefined : cached ? persistedConfig(cached) : this.configReader.prefetch();
+      const objects = needsRepository ? (cached?.objects ?? (await this.stores.repository.list(''))) : undefined;
+      listing = objects && new RepositoryListing(objects);
       configs = explicit ? new Map(explicit.models.map((m) => [m.name, m])) : await this.repositoryModels(listing!, prefetched);
+      if (objects && !cached) this.persist(objects, explicit ? undefined : this.configReader.file);
       if (!this.listed) this.warnings.mode(explicit !== undefined, configs.size);
     } catch (e) {
       if (cached !== undefined) throw e; // aspiredModels falls back to the real listing
@@ -140,30 +143,29 @@ export class Source {
   }
 
   /** The persisted listing, if there is a cache and a usable entry (a failing cache counts as none). */
-  private async readCache(): Promise<ObjectInfo[] | undefined> {
+  private async readCache(): Promise<PersistedListing | undefined> {
     if (this.listingCache === undefined) return undefined;
-    const objects = await this.listingCache.read().catch(() => undefined);
-    if (objects !== undefined) this.cachedFingerprint = listingFingerprint(objects);
-    return objects;
+    const persisted = await this.listingCache.read().catch(() => undefined);
+    if (persisted !== undefined) this.cachedFingerprint = fingerprintOf(persisted);
+    return persisted;
   }
 
-  /** The repository's real listing, written back to the cache when it changed (in the background; failures ignored). */
-  private async listRepository(): Promise<ObjectInfo[]> {
-    const objects = await this.stores.repository.list('');
+  /** A real listing and its config file, written back to the cache when they changed (in the background; failures ignored). */
+  private persist(objects: readonly ObjectInfo[], config: PersistedListing['config']): void {
     const cache = this.listingCache;
-    const fingerprint = cache && listingFingerprint(objects);
-    if (cache && fingerprint !== this.cachedFingerprint) {
-      this.cachedFingerprint = fingerprint;
-      this.writing = this.writing.then(() => cache.write(objects)).catch((e: unknown) => {
-        this.cachedFingerprint = undefined; // try again after the next listing
-        this.logger.log('warn', 'listing_cache_write_failed', { error: errorText(e) });
-      });
-    }
-    return objects;
+    if (cache === undefined) return;
+    const listing: PersistedListing = { objects, config };
+    const fingerprint = fingerprintOf(listing);
+    if (fingerprint === this.cachedFingerprint) return;
+    this.cachedFingerprint = fingerprint;
+    this.writing = this.writing.then(() => cache.write(listing)).catch((e: unknown) => {
+      this.cachedFingerprint = undefined; // try again after the next listing
+      this.logger.log('warn', 'listing_cache_write_failed', { error: errorText(e) });
+    });
   }
 
   /** Top-level folders with versions (the default policy), with the repository config's entries added or overriding. */
-  private async repositoryModels(listing: RepositoryListing, prefetched: ReturnType<ConfigReader['prefetch']>): Promise<Map<string, ModelConfig>> {
+  private async repositoryModels(listing: RepositoryListing, prefetched: Promise<EarlyConfig | undefined> | undefined): Promise<Map<string, ModelConfig>> {
     const config = await this.configReader.read(listing, { prefetched, strict: !this.listed });
     const configs = new Map<string, ModelConfig>();
     const configuredPaths = new Set((config?.models ?? []).map((m) => m.basePath));
@@ -189,6 +191,17 @@ export class Source {
 /** The first retry of a failed first listing, doubling up to the maximum. */
 const FIRST_LISTING_BACKOFF_MS = 500;
 const MAX_LISTING_BACKOFF_MS = 30_000;
+
+/** The config file persisted with a listing, as if just read (the reader uses it only if the listing names its ETag). */
+function persistedConfig(cached: PersistedListing): Promise<EarlyConfig | undefined> | undefined {
+  const file = cached.config;
+  return file && Promise.resolve({ key: file.key, object: { bytes: new TextEncoder().encode(file.text), etag: file.etag } });
+}
+
+/** What an entry holds, to skip writing one that is already there: the listing, and whether a config file's text went with it. */
+function fingerprintOf(listing: PersistedListing): string {
+  return `${listingFingerprint(listing.objects)} ${listing.config?.etag ?? ''}`;
+}
 
 /** Nothing to serve yet: the request that is waiting gets the reason. */
 function startupError(e: unknown, logger: Logger): unknown {

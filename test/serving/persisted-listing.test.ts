@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
 import type { RestRequest } from '../../functions/rest/exchange.ts';
-import { listingFingerprint, MemoryListingCache, parseListing, serializeListing, type ListingCache } from '../../functions/serving/listing-cache.ts';
+import { listingFingerprint, MAX_PERSISTED_CONFIG_CHARS, MemoryListingCache, parseListing, serializeListing, type ListingCache } from '../../functions/serving/listing-cache.ts';
 import type { ModelStore, ObjectInfo } from '../../functions/storage/model-store.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { FakeBackend, writeFakeRepository } from '../support/fake-backend.ts';
@@ -52,7 +52,7 @@ function fresh(store: ModelStore, listingCache: ListingCache | undefined, option
 /** A cache holding the store's listing as it is now (as a previous instance would have left it). */
 async function persisted(store: MemoryStore): Promise<MemoryListingCache> {
   const cache = new MemoryListingCache(store.description);
-  await cache.write(await store.list(''));
+  await cache.write({ objects: await store.list('') });
   cache.writes = 0;
   return cache;
 }
@@ -75,9 +75,57 @@ describe('persisted listing', () => {
 
     store.open();
     await vi.waitFor(() => expect(cache.writes).toBe(1));
-    expect((await cache.read())!.map((o) => o.key)).toEqual(['m/1/model.onnx', 'n/1/model.onnx']);
+    expect((await cache.read())!.objects.map((o) => o.key)).toEqual(['m/1/model.onnx', 'n/1/model.onnx']);
     expect(await predict('n')).toMatchObject({ status: 200, version: '1' });
     expect(memory.lists).toBe(2); // refreshIntervalMs 0: nothing more once the real listing is in
+  });
+
+  it('the config file persisted with the listing serves the first request: no GET of it, its labels applied, while the LIST has not returned', async () => {
+    const memory = new MemoryStore();
+    writeFakeRepository(memory, { m: { 1: {}, 2: {} } });
+    memory.put('models.config.json', JSON.stringify({ models: [{ name: 'm', model_version_policy: { all: {} }, version_labels: { stable: 1 } }] }));
+    const cache = new MemoryListingCache(memory.description);
+    const seeded = fresh(memory, cache);
+    expect(await seeded.predict('m')).toMatchObject({ status: 200, version: '2' });
+    await vi.waitFor(() => expect(cache.writes).toBe(1));
+    expect((await cache.read())!.config).toMatchObject({ key: 'models.config.json', text: expect.stringContaining('"stable":1') });
+
+    const gets = memory.getsOf('models.config.json');
+    const store = new GatedListStore(memory);
+    const { predict } = fresh(store, cache);
+    expect(await predict('m/labels/stable')).toMatchObject({ status: 200, version: '1' });
+    expect(memory.getsOf('models.config.json')).toBe(gets);
+    store.open();
+  });
+
+  it('a config file changed since it was persisted is read and applied once the real listing names its new ETag', async () => {
+    const memory = new MemoryStore();
+    writeFakeRepository(memory, { m: { 1: {}, 2: {} } });
+    const config = (stable: number) => JSON.stringify({ models: [{ name: 'm', model_version_policy: { all: {} }, version_labels: { stable } }] });
+    memory.put('models.config.json', config(1));
+    const cache = new MemoryListingCache(memory.description);
+    const seeded = fresh(memory, cache);
+    expect(await seeded.predict('m/labels/stable')).toMatchObject({ status: 200, version: '1' });
+    await vi.waitFor(() => expect(cache.writes).toBe(1));
+
+    memory.put('models.config.json', config(2));
+    const { es, predict } = fresh(memory, cache);
+    expect(await predict('m/labels/stable')).toMatchObject({ status: 200, version: '1' }); // the persisted config, for now
+    await Promise.all(await es.manager.refresh());
+    expect(await predict('m/labels/stable')).toMatchObject({ status: 200, version: '2' });
+    await vi.waitFor(() => expect(cache.writes).toBe(2));
+    expect((await cache.read())!.config!.text).toBe(config(2));
+  });
+
+  it('a persisted config whose ETag is not the one its listing names is not used: the file is read from storage', async () => {
+    const memory = new MemoryStore();
+    writeFakeRepository(memory, { m: { 1: {}, 2: {} } });
+    memory.put('models.config.json', JSON.stringify({ models: [{ name: 'm', model_version_policy: { specific: { versions: [1] } } }] }));
+    const cache = new MemoryListingCache(memory.description);
+    await cache.write({ objects: await memory.list(''), config: { key: 'models.config.json', etag: '"other"', text: '{"models": []}' } });
+    const { predict } = fresh(memory, cache);
+    expect(await predict('m')).toMatchObject({ status: 200, version: '1' });
+    expect(memory.getsOf('models.config.json')).toBe(1);
   });
 
   it('a model added since the listing was persisted is found on its first request (after the real listing)', async () => {
@@ -112,7 +160,7 @@ describe('persisted listing', () => {
     expect((await es.manager.status('m')).map((s) => `${s.version}:${s.state}`)).toEqual(['2:AVAILABLE', '1:END']);
     expect(es.manager.readiness()).toBeDefined();
     await vi.waitFor(() => expect(cache.writes).toBe(1));
-    expect((await cache.read())!.map((o) => o.key)).toEqual(['m/2/model.onnx']);
+    expect((await cache.read())!.objects.map((o) => o.key)).toEqual(['m/2/model.onnx']);
   });
 
   it('a request for the deleted version itself is answered from the real listing: 404, not a storage error', async () => {
@@ -157,14 +205,14 @@ describe('persisted listing', () => {
     expect(await predict('m')).toMatchObject({ status: 200, version: '1' });
     expect(memory.lists).toBe(1);
     await vi.waitFor(() => expect(cache.writes).toBe(1));
-    expect((await cache.read())!.map((o) => o.key)).toEqual(['m/1/model.onnx']);
+    expect((await cache.read())!.objects.map((o) => o.key)).toEqual(['m/1/model.onnx']);
   });
 
   it('a corrupt entry is ignored: the first listing is the real one, and it replaces the entry', async () => {
     const memory = new MemoryStore();
     writeFakeRepository(memory, { m: { 1: {} } });
     const cache = new MemoryListingCache(memory.description);
-    cache.text = '{"format":"edgeserve-listing/1","store":"memory://test","objects":[{"key":"m/1/model.onnx"'; // cut short
+    cache.text = '{"format":"edgeserve-listing/2","store":"memory://test","objects":[{"key":"m/1/model.onnx"'; // cut short
     const store = new GatedListStore(memory);
     const { predict } = fresh(store, cache);
     const first = predict('m');
@@ -172,7 +220,7 @@ describe('persisted listing', () => {
     store.open(); // the request waits for the real listing
     expect(await first).toMatchObject({ status: 200, version: '1' });
     await vi.waitFor(() => expect(cache.writes).toBe(1));
-    expect(await cache.read()).toHaveLength(1);
+    expect((await cache.read())!.objects).toHaveLength(1);
   });
 
   it('a cache whose read and write fail is no cache', async () => {
@@ -207,16 +255,25 @@ describe('listing cache entries', () => {
   ];
 
   it('round-trip', () => {
-    expect(parseListing(serializeListing(objects, 's3://b/p'), 's3://b/p')).toEqual(objects);
-    expect(parseListing(serializeListing([], 's3://b/p'), 's3://b/p')).toEqual([]);
+    expect(parseListing(serializeListing({ objects }, 's3://b/p'), 's3://b/p')).toEqual({ objects });
+    expect(parseListing(serializeListing({ objects: [] }, 's3://b/p'), 's3://b/p')).toEqual({ objects: [] });
+    const config = { key: 'models.config.json', etag: '"b"', text: '{"models": []}' };
+    expect(parseListing(serializeListing({ objects, config }, 's3://b/p'), 's3://b/p')).toEqual({ objects, config });
+  });
+
+  it('a config file past the size limit is left out of the entry (read from storage instead)', () => {
+    const config = { key: 'models.config.json', etag: '"b"', text: ' '.repeat(MAX_PERSISTED_CONFIG_CHARS + 1) };
+    expect(parseListing(serializeListing({ objects, config }, 's3://b/p'), 's3://b/p')).toEqual({ objects });
   });
 
   it('another store\'s entry, another format, and malformed entries read as undefined', () => {
-    const text = serializeListing(objects, 's3://b/p');
+    const text = serializeListing({ objects, config: { key: 'models.config.json', etag: '"b"', text: '{}' } }, 's3://b/p');
     expect(parseListing(text, 's3://b/other')).toBeUndefined();
     const entry = JSON.parse(text) as Record<string, unknown>;
     const variants: unknown[] = [
-      { ...entry, format: 'edgeserve-listing/2' },
+      { ...entry, format: 'edgeserve-listing/1' },
+      { ...entry, config: { key: 'models.config.json', etag: '"b"' } },
+      { ...entry, config: 'models.config.json' },
       { ...entry, objects: 'm/1/model.onnx' },
       { ...entry, objects: [{ key: 'm/1/model.onnx', etag: '"a"', size: -1 }] },
       { ...entry, objects: [{ key: 'm/1/model.onnx', etag: '"a"', size: '184' }] },

@@ -24,28 +24,29 @@ class MapCache implements CacheLike {
 }
 
 const objects: ObjectInfo[] = [{ key: 'm/1/model.onnx', etag: '"e1"', size: 120 }];
+const listing = { objects };
 
 describe('Workers listing cache', () => {
   it('one isolate writes, another reads; keyed by the store, with an hour\'s max-age', async () => {
     const cache = new MapCache();
-    await new CacheApiListingCache(cache, 'r2://models/prefix').write(objects);
+    await new CacheApiListingCache(cache, 'r2://models/prefix').write(listing);
     const [[url, response]] = [...cache.entries];
     expect(url).toBe(`https://edgeserve-listing.internal/${encodeURIComponent('r2://models/prefix')}`);
     expect(response!.headers.get('cache-control')).toBe(`max-age=${LISTING_MAX_AGE_SECONDS}`);
-    expect(await new CacheApiListingCache(cache, 'r2://models/prefix').read()).toEqual(objects);
+    expect(await new CacheApiListingCache(cache, 'r2://models/prefix').read()).toEqual(listing);
     expect(await new CacheApiListingCache(cache, 'r2://models/other').read()).toBeUndefined();
   });
 
   it('a corrupt entry, or a cache that fails, reads as none', async () => {
     const cache = new MapCache();
-    const listing = new CacheApiListingCache(cache, 'r2://models');
-    cache.entries.set(listing.url, new Response('{"format":"edgeserve-listing/1","store":"r2://models","objects":[{"key":1}]}'));
-    expect(await listing.read()).toBeUndefined();
-    cache.entries.set(listing.url, new Response('\u00ff\u0000 not json'));
-    expect(await listing.read()).toBeUndefined();
+    const entry = new CacheApiListingCache(cache, 'r2://models');
+    cache.entries.set(entry.url, new Response('{"format":"edgeserve-listing/2","store":"r2://models","objects":[{"key":1}]}'));
+    expect(await entry.read()).toBeUndefined();
+    cache.entries.set(entry.url, new Response('\u00ff\u0000 not json'));
+    expect(await entry.read()).toBeUndefined();
     cache.failing = true;
-    expect(await listing.read()).toBeUndefined();
-    await expect(listing.write(objects)).rejects.toThrow('cache unavailable');
+    expect(await entry.read()).toBeUndefined();
+    await expect(entry.write(listing)).rejects.toThrow('cache unavailable');
   });
 
   it('a fresh isolate serves its first predict from the entry the first isolate left', async () => {
