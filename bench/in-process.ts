@@ -3,6 +3,7 @@
 // app is the Workers/Lambda path (Fetch Request in, Response text out), which on Node 20 also pays
 // for undici's Request/Response objects.
 import * as ort from 'onnxruntime-node';
+import { servingVersion } from '../test/support/serving-version.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
@@ -44,7 +45,7 @@ export async function benchInProcess(repository: string, c: OverheadCase) {
     backend: await createNodeBackend('ort-node'),
     logger: silentLogger,
   });
-  const version = await manager.servingVersion(c.model, { kind: 'latest' });
+  const version = await servingVersion(manager, c.model, { kind: 'latest' });
   const session = await ort.InferenceSession.create(await readFile(join(repository, c.model, String(version), 'model.onnx')), {
     executionProviders: ['cpu'],
   });

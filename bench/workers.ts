@@ -2,7 +2,12 @@
 // (a) warm predict: the Worker (onnxruntime-web in workerd) against the Node server on
 //     onnxruntime-web, same classifier and one-row body, both over loopback HTTP, interleaved;
 // (b) the first request to a fresh isolate with the classifier in R2 (workerd already started):
-//     module evaluation, onnxruntime's WASM start, the R2 reads, the session, the prediction.
+//     module evaluation, onnxruntime's WASM start, the R2 reads, the session, the prediction;
+// (c) an edge-cache hit on a fresh isolate: the first request of a new instance whose Cache API
+//     already holds the answer (and the persisted listing) — no session, no model read.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { startNodeServer } from '../adapters/node/server.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
@@ -48,7 +53,45 @@ export async function benchWorkers(repository: string) {
       await fresh.dispose();
     }
   }
+  // (c) An edge-cache hit on a fresh isolate: one instance answers (a miss, written to the Cache
+  // API), a new one sharing its cache (miniflare persists it to a folder) answers the same body.
+  const cacheDir = await mkdtemp(join(tmpdir(), 'edgeserve-cache-'));
+  const cacheHits: number[] = [];
+  const warmHits: number[] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      const vars = { EDGESERVE_LOG_REQUESTS: '0', EDGESERVE_CACHE_MODELS: 'mnist' };
+      const first = await startWorker(vars, { cachePersist: cacheDir });
+      try {
+        const miss = await first.fetch('/v1/models/mnist:predict', { method: 'POST', body });
+        await miss.text();
+        await new Promise((r) => setTimeout(r, 200)); // the put rides on waitUntil
+      } finally {
+        await first.dispose();
+      }
+      const fresh = await startWorker(vars, { cachePersist: cacheDir });
+      try {
+        const t0 = performance.now();
+        const hit = await fresh.fetch('/v1/models/mnist:predict', { method: 'POST', body });
+        await hit.text();
+        const ms = performance.now() - t0;
+        if (hit.headers.get('x-edgeserve-cache') !== 'hit') throw new Error(`expected an edge-cache hit, got ${hit.headers.get('x-edgeserve-cache')}`);
+        cacheHits.push(ms);
+        for (let j = 0; j < 5; j++) {
+          const t1 = performance.now();
+          await (await fresh.fetch('/v1/models/mnist:predict', { method: 'POST', body })).text();
+          warmHits.push(performance.now() - t1);
+        }
+      } finally {
+        await fresh.dispose();
+      }
+    }
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
   return {
+    cacheHitMs: median(cacheHits),
+    warmCacheHitMs: median(warmHits),
     workerdUs: median(warm.a),
     nodeWebUs: median(warm.b),
     workerdEmptyUs: median(transport.a),

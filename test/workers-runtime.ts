@@ -21,7 +21,7 @@ let built: Promise<unknown> | undefined;
 
 export async function startWorker(
   vars: Record<string, string> = {},
-  options: { upload?: boolean; bindR2?: boolean; onLog?: (message: string) => void } = {},
+  options: { upload?: boolean; bindR2?: boolean; onLog?: (message: string) => void; cachePersist?: string } = {},
 ): Promise<TestWorker> {
   built ??= buildWorker();
   await built;
@@ -33,6 +33,8 @@ export async function startWorker(
     bindings: { EDGESERVE_POLL_SECONDS: '1', ...vars },
     host: '127.0.0.1',
     port: 0,
+    // A folder shared by two instances: the Cache API of one data center, seen by a fresh isolate.
+    ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
     ...(options.onLog ? { handleStructuredLogs: ({ message }: { message: string }) => options.onLog!(message) } : {}),
     log: undefined,
   });

@@ -105,15 +105,13 @@ export class Manager {
 
   /** The version a request would be served by now, loading nothing (the Workers edge cache keys answers by it); undefined: none. */
   async expectedVersion(model: string, selector: VersionSelector, scope?: ServingScope): Promise<number | undefined> {
-    await this.ready(scope, true); // a hit touches no storage: a persisted listing's real one starts now
+    await this.ready(scope); // a persisted listing's real one waits for listingFollowUp(): it must not slow a hit
     return this.models.get(model)?.expectedVersion(selector);
   }
 
-  /** The version that would serve such a request now (loading it if cold), without holding it. */
-  async servingVersion(model: string, selector: VersionSelector, scope?: ServingScope): Promise<number> {
-    const handle = await this.acquire(model, selector, scope);
-    handle.release();
-    return handle.servable.version;
+  /** After an answer that touched no storage (an edge-cache hit): the real listing, if the models came from a persisted one. */
+  listingFollowUp(scope?: ServingScope): Promise<void> {
+    return this.ready(scope, true);
   }
 
   /** The scheduled warm-up (cron, EventBridge) and Node's start: refresh, then load every aspired version of these models (all: none named). */

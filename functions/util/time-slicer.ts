@@ -5,7 +5,8 @@
 // workerd's clock stands still while JavaScript runs (it moves on I/O only), so a slice there is
 // also ended by a count of chances to pause, sized to take about a slice on Node.
 
-const giveWay: () => Promise<void> =
+/** Settles on a later turn of the event loop (after pending I/O on Node; after the current task elsewhere). */
+export const giveWay: () => Promise<void> =
   typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
     ? () => new Promise((resolve) => (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(resolve))
     : () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -2,6 +2,7 @@
 // so a move takes effect once its target is loaded, a move to a version that cannot load is
 // refused (logged, the old label kept), and a label whose version went away is warned about.
 import { describe, expect, it } from 'vitest';
+import { servingVersion } from '../support/serving-version.ts';
 import { Loader } from '../../functions/serving/loader.ts';
 import { Manager } from '../../functions/serving/manager.ts';
 import { FakeBackend, writeFakeRepository } from '../support/fake-backend.ts';
@@ -19,7 +20,7 @@ function setup(labels: Record<string, number>, policy: object = { all: {} }, all
     refreshIntervalMs: 0, memoryBudgetBytes: 1 << 20, maxLoadRetries: 0, loadRetryIntervalMs: 60_000,
     allowVersionLabelsForUnavailableModels: allow,
   });
-  const label = (name: string) => manager.servingVersion('m', { kind: 'label', label: name });
+  const label = (name: string) => servingVersion(manager, 'm', { kind: 'label', label: name });
   const settle = async () => Promise.all(await manager.refresh());
   return { store, backend, manager, config, events, label, settle, logged: (e: string) => events.filter(([n]) => n === e).map(([, f]) => f) };
 }

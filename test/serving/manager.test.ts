@@ -2,6 +2,7 @@
 // the memory budget, concurrent admissions, re-uploads after retries ran out, configs that go bad
 // after start, and a repository root that disappears.
 import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { servingVersion } from '../support/serving-version.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
@@ -35,7 +36,7 @@ async function setup(options: Partial<ManagerOptions> = {}) {
     loadRetryIntervalMs: 60_000,
     ...options,
   });
-  const version = (model = 'half_plus_two') => manager.servingVersion(model, { kind: 'latest' });
+  const version = (model = 'half_plus_two') => servingVersion(manager, model, { kind: 'latest' });
   const states = async (model = 'half_plus_two') => (await manager.status(model)).map((s) => `${s.version}:${s.state}:${s.errorCode}`);
   return { dir: repo.dir, manager, events, version, states };
 }
@@ -131,11 +132,11 @@ describe('Manager load deadline', () => {
       loadRetryIntervalMs: 0,
       loadTimeoutMs: 200,
     });
-    await expect(manager.servingVersion('two_io', { kind: 'latest' })).rejects.toThrow('Servable not found for request: Latest(two_io)');
+    await expect(servingVersion(manager, 'two_io', { kind: 'latest' })).rejects.toThrow('Servable not found for request: Latest(two_io)');
     expect((await manager.status('two_io'))[0]).toMatchObject({ state: 'END', errorCode: 'DEADLINE_EXCEEDED' });
-    expect(await manager.servingVersion('half_plus_two', { kind: 'latest' })).toBe(2); // others unaffected
+    expect(await servingVersion(manager, 'half_plus_two', { kind: 'latest' })).toBe(2); // others unaffected
     hang = false;
     await Promise.all(await manager.refresh()); // due for a retry
-    expect(await manager.servingVersion('two_io', { kind: 'latest' })).toBe(1);
+    expect(await servingVersion(manager, 'two_io', { kind: 'latest' })).toBe(1);
   });
 });

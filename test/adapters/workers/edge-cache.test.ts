@@ -2,9 +2,10 @@
 // whole Worker with the real Cache API is tested in workerd: worker.test.ts). What matters here is
 // what a hit costs: on a fresh isolate it must answer without starting a session, and bodies are
 // read only within the handler's limit.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cachedPredict, type CacheLike } from '../../../adapters/workers/edge-cache.ts';
 import { createEdgeserve } from '../../../functions/app.ts';
+import { MemoryListingCache } from '../../../functions/serving/listing-cache.ts';
 import { silentLogger } from '../../../functions/util/log.ts';
 import { FakeBackend, writeFakeRepository } from '../../support/fake-backend.ts';
 import { MemoryStore } from '../../support/memory-store.ts';
@@ -48,6 +49,31 @@ describe('edge cache', () => {
     expect(hit.headers.get('x-edgeserve-cache')).toBe('hit');
     expect(await hit.text()).toBe(answer);
     expect(fresh.backend.sessionsCreated).toBe(0);
+  });
+
+  it('a hit on a fresh isolate with a persisted listing lists nothing before its answer; the real listing follows it', async () => {
+    const cache = new MapCache();
+    const own = new MemoryStore();
+    writeFakeRepository(own, { echo: { 1: {} } });
+    const listingCache = new MemoryListingCache(own.description);
+    const isolateWithListing = () => {
+      const edgeserve = createEdgeserve({ store: own, backend: new FakeBackend(), logger: silentLogger, listingCache });
+      return { edgeserve, next: async (request: Request) => edgeserve.app.fetch(request) };
+    };
+    const waited: Promise<unknown>[] = [];
+    const tracked = { waitUntil: (p: Promise<unknown>) => void waited.push(p.catch(() => {})) };
+    const first = isolateWithListing();
+    await (await cachedPredict(predict('{"instances": [1.5]}'), first.edgeserve, cache, new Set(['echo']), tracked, first.next)).text();
+    await Promise.all(waited.splice(0)); // the answer's put and the listing's write
+    expect(listingCache.writes).toBe(1);
+
+    const lists = own.lists;
+    const fresh = isolateWithListing();
+    const hit = await cachedPredict(predict('{"instances": [1.5]}'), fresh.edgeserve, cache, new Set(['echo']), tracked, fresh.next);
+    expect(hit.headers.get('x-edgeserve-cache')).toBe('hit');
+    expect(own.lists).toBe(lists); // answered from the persisted listing and the cache alone
+    await Promise.all(waited.splice(0));
+    await vi.waitFor(() => expect(own.lists).toBe(lists + 1)); // then the real listing
   });
 
   it('reads bodies under the handler\'s limit, framed or streamed; past it, the answer is the handler\'s 413', async () => {
