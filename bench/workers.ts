@@ -32,11 +32,15 @@ export async function benchWorkers(repository: string) {
   // The transports differ (miniflare routes through its own entry worker): an empty request on
   // each (a 404 page, no model) measures what to subtract to compare the predict work itself.
   const empty = async (base: string) => void (await (await fetch(`${base}/healthz`)).text());
+  // The same, carrying the predict's body (14 KiB in), which the 404 page never reads.
+  const emptyPost = async (base: string) => void (await (await fetch(`${base}/healthz`, { method: 'POST', body })).text());
   let warm;
   let transport;
+  let transportWithBody;
   try {
     warm = await interleave(() => predict((p, i) => fetch(worker.url + p, i)), () => predict((p, i) => fetch(node.url + p, i)), 400, 50);
     transport = await interleave(() => empty(worker.url), () => empty(node.url), 400, 50);
+    transportWithBody = await interleave(() => emptyPost(worker.url), () => emptyPost(node.url), 400, 50);
   } finally {
     await worker.dispose();
     await node.close();
@@ -96,6 +100,8 @@ export async function benchWorkers(repository: string) {
     nodeWebUs: median(warm.b),
     workerdEmptyUs: median(transport.a),
     nodeEmptyUs: median(transport.b),
+    workerdEmptyPostUs: median(transportWithBody.a),
+    nodeEmptyPostUs: median(transportWithBody.b),
     firstRequestMs: median(firsts),
   };
 }
