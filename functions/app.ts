@@ -1,5 +1,6 @@
-// The product: the TF Serving REST contract over a model repository. Platform adapters build the
-// dependencies (store, backend, logger, config) and hand them in; nothing here is platform-specific.
+// The product: the TF Serving REST contract and the Open Inference Protocol over a model
+// repository. Platform adapters build the dependencies (store, backend, logger, config) and hand
+// them in; nothing here is platform-specific.
 import { Hono } from 'hono';
 import type { BatchingParameters } from './config/batching-parameters.ts';
 import { consoleLogger, type Logger } from './util/log.ts';
@@ -12,6 +13,7 @@ import type { InferenceBackend } from './runtime/backend.ts';
 import { AccessGuard } from './auth/access-guard.ts';
 import type { AuthConfig } from './auth/auth-config.ts';
 import { Inference } from './inference/inference.ts';
+import { openInferenceProtocol } from './v2/protocol.ts';
 import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
 import type { ListingCache } from './serving/listing-cache.ts';
@@ -129,7 +131,7 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
   const inference = new Inference({ manager, routing, metrics, timeoutMs: options.timeoutMs ?? DEFAULT_REST_OPTIONS.timeoutMs });
   const guard = options.auth && new AccessGuard(options.auth, logger, metrics);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_REST_OPTIONS.maxBodyBytes;
-  const handle = createRestHandler({
+  const restOptions = {
     guard,
     manager,
     inference,
@@ -146,7 +148,9 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     maxGzipRatio: options.maxGzipRatio ?? DEFAULT_REST_OPTIONS.maxGzipRatio,
     maxRequestElements: options.maxRequestElements ?? DEFAULT_REST_OPTIONS.maxRequestElements,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_REST_OPTIONS.maxResponseBytes,
-  });
+  };
+  // One handler, two protocols: the Open Inference Protocol is served beside TF Serving's REST.
+  const handle = createRestHandler({ ...restOptions, protocol: openInferenceProtocol(restOptions) });
   const app = new Hono();
   // TF Serving's URL grammar (case-insensitive, `name:verb` segments, raw query) is not expressible
   // as hono routes, so one route takes everything and the REST layer matches as upstream does.

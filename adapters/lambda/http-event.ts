@@ -43,15 +43,26 @@ export function restRequestFromEvent(event: HttpEvent): RestRequest {
     pathAndQuery,
     background: false, // the environment freezes once the result is returned
     header: (name) => headers.get(name) ?? null,
-    async readBody(limit) {
+    async readBody(limit, alignAt) {
       const raw = event.body ?? '';
       // Lambda's 6 MB counts the event as it arrives, base64 included: check that before decoding.
       if (raw.length > limit) throw new BodyTooLargeError(limit);
-      const bytes = event.isBase64Encoded ? new Uint8Array(Buffer.from(raw, 'base64')) : new TextEncoder().encode(raw);
+      const bytes = event.isBase64Encoded ? fromBase64(raw, alignAt ?? 0) : new TextEncoder().encode(raw);
       if (bytes.byteLength > limit) throw new BodyTooLargeError(limit);
       return bytes;
     },
   };
+}
+
+/**
+ * A base64 body decoded once, straight into a buffer where byte `alignAt` starts 8-aligned (V2's
+ * binary tensors are then viewed, not copied again).
+ */
+function fromBase64(text: string, alignAt: number): Uint8Array {
+  const pad = (8 - (alignAt % 8)) % 8;
+  const buffer = Buffer.allocUnsafeSlow(pad + Math.ceil((text.length * 3) / 4));
+  const written = buffer.write(text, pad, 'base64');
+  return buffer.subarray(pad, pad + written);
 }
 
 const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 429: 'Too Many Requests', 499: 'Client Closed Request', 500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
@@ -78,11 +89,17 @@ export async function resultFromRestResponse(
   // which edgeserve cannot see: they get the text as it is.
   const v1 = !isV2(event) && !isAlb(event);
   const encoded = await encodeResponse(response, acceptEncoding, v1 ? NO_COMPRESSION : compression);
+  // Bytes (compressed text, or a binary answer even on a REST API, whose binaryMediaTypes must then
+  // list application/octet-stream) go base64-encoded, as API Gateway, Function URLs and ALB expect.
   const isBase64Encoded = encoded.body !== null && typeof encoded.body !== 'string';
-  const sent = encoded.body === null ? '' : typeof encoded.body === 'string' ? encoded.body : encoded.body.toString('base64');
+  const sent = encoded.body === null ? '' : typeof encoded.body === 'string' ? encoded.body : base64Of(encoded.body);
   const size = isBase64Encoded ? sent.length : Buffer.byteLength(sent);
   if (size > MAX_RESULT_BODY_BYTES) return result(event, tooLargeForLambda(response, size), false);
   return result(event, { status: response.status, headers: encoded.headers, body: sent }, isBase64Encoded);
+}
+
+function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 function result(event: HttpEvent, response: RestResponse, isBase64Encoded: boolean): HttpResult {

@@ -9,13 +9,18 @@ import { ServingError } from '../util/status.ts';
 export interface ForwardRequest {
   readonly method: string;
   readonly pathAndQuery: string;
-  readonly body: string | undefined;
+  /** Text (TF Serving's JSON), or bytes (V2's binary tensors); undefined: no body. */
+  readonly body: string | Uint8Array | undefined;
+  /** Headers the body needs (V2's Content-Type and Inference-Header-Content-Length); default: JSON's type. */
+  readonly headers?: Record<string, string>;
 }
 
 export interface ForwardedResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  readonly body: string | null;
+  /** A binary answer (application/octet-stream), as bytes; `body` is then null. */
+  readonly bytes?: Uint8Array;
 }
 
 /** The remote backend did not answer in time (504) or could not be reached (502). */
@@ -34,7 +39,7 @@ export class RemoteBackendError extends ServingError {
 }
 
 /** Response headers worth passing back to the client. */
-const PASSED_HEADERS = ['content-type', 'x-model-version', 'server-timing', 'x-cold-start', 'x-edgeserve-arm'];
+const PASSED_HEADERS = ['content-type', 'x-model-version', 'server-timing', 'x-cold-start', 'x-edgeserve-arm', 'inference-header-content-length'];
 
 export async function forward(remote: RemoteBackend, request: ForwardRequest, fetchImpl: typeof fetch = fetch): Promise<ForwardedResponse> {
   const url = remote.url.replace(/\/+$/, '') + request.pathAndQuery;
@@ -42,8 +47,8 @@ export async function forward(remote: RemoteBackend, request: ForwardRequest, fe
     try {
       const res = await fetchImpl(url, {
         method: request.method,
-        body: request.body,
-        headers: request.body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: request.body as BodyInit | undefined,
+        headers: request.body === undefined ? {} : (request.headers ?? { 'Content-Type': 'application/json' }),
         signal: AbortSignal.timeout(remote.timeoutMs),
       });
       const headers: Record<string, string> = {};
@@ -52,6 +57,7 @@ export async function forward(remote: RemoteBackend, request: ForwardRequest, fe
         if (v !== null) headers[name] = v;
       }
       headers['x-edgeserve-offload'] = remote.url;
+      if (headers['content-type'] === 'application/octet-stream') return { status: res.status, headers, body: null, bytes: new Uint8Array(await res.arrayBuffer()) };
       return { status: res.status, headers, body: await res.text() };
     } catch (e) {
       const error = e as Error & { cause?: { code?: string } };

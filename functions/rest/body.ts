@@ -27,15 +27,24 @@ export class GzipRatioError extends BodyTooLargeError {
 
 /** The body as text (UTF-8, invalid bytes replaced). Throws BodyTooLargeError. */
 export async function readBodyText(request: RestRequest, limits: BodyLimits): Promise<string> {
-  const raw = await request.readBody(limits.maxBytes);
-  if (!(request.header('content-encoding') ?? '').includes('gzip')) return utf8.decode(raw);
+  return utf8.decode(await readBodyBytes(request, limits));
+}
+
+/**
+ * The body as bytes, gunzipped as readBodyText does (a body that fails to gunzip is empty).
+ * `alignAt`: see RestRequest.readBody (it applies to a body that arrives uncompressed).
+ */
+export async function readBodyBytes(request: RestRequest, limits: BodyLimits, alignAt?: number): Promise<Uint8Array> {
+  const gzipped = (request.header('content-encoding') ?? '').includes('gzip');
+  const raw = await request.readBody(limits.maxBytes, gzipped ? undefined : alignAt);
+  if (!gzipped) return raw;
   const ratioLimit = Math.max(RATIO_FREE_BYTES, raw.byteLength * limits.maxGzipRatio);
   const limit = Math.min(limits.maxBytes, ratioLimit);
   try {
     const inflated = new Blob([raw as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return utf8.decode(await readStream(inflated, limit));
+    return await readStream(inflated, limit);
   } catch (e) {
     if (e instanceof BodyTooLargeError) throw limit < limits.maxBytes ? new GzipRatioError(limit, limits.maxGzipRatio) : e;
-    return '';
+    return new Uint8Array(0);
   }
 }

@@ -12,7 +12,7 @@ import { ElementLimitError } from '../codec/tensor-from-json.ts';
 import { readBodyText, type BodyLimits } from './body.ts';
 import { classifyOrRegress } from './classify-regress.ts';
 import type { RestRequest, RestResponse } from './exchange.ts';
-import { modelMetadataBody, modelStatusBody } from './model-status.ts';
+import { modelListBody, modelMetadataBody, modelStatusBody } from './model-status.ts';
 import { predict } from './predict.ts';
 import type { RestScope } from './request-log.ts';
 import { jsonResponse, type ResponseOptions } from './responses.ts';
@@ -35,6 +35,7 @@ export interface DispatchOptions extends ResponseOptions {
 
 export async function dispatch(call: RestCall, request: RestRequest, scope: RestScope, options: DispatchOptions): Promise<RestResponse> {
   const { manager, inference } = options;
+  if (call.api === 'list') return jsonResponse(200, await modelListBody(manager, scope), options);
   const remote = await inference.offloadOf(call.model, scope);
   if (remote) {
     // Offloaded: the remote server answers the whole contract; the body goes as it came (decoded).

@@ -8,8 +8,12 @@ export interface RestRequest {
   readonly pathAndQuery: string;
   /** A header value by lower-case name, or null. */
   header(name: string): string | null;
-  /** The raw body; rejects with BodyTooLargeError once more than `limit` bytes arrive. */
-  readBody(limit: number): Promise<Uint8Array>;
+  /**
+   * The raw body; rejects with BodyTooLargeError once more than `limit` bytes arrive. `alignAt`: a
+   * byte offset the caller will view typed arrays from (V2's binary tensors), which a platform that
+   * copies the body anyway places at an 8-byte boundary, so that the tensors need no second copy.
+   */
+  readBody(limit: number, alignAt?: number): Promise<Uint8Array>;
   /** Keeps background work (refresh, loads) alive after the response, where the platform can. */
   waitUntil?(work: Promise<unknown>): void;
   /** false where nothing may run after the response (a frozen Lambda environment). */
@@ -19,8 +23,18 @@ export interface RestRequest {
 export interface RestResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  /** null: no body at all (CORS preflight). */
+  /** null: no body at all (CORS preflight), or the body is `bytes`. */
   readonly body: string | null;
+  /**
+   * A binary body (V2's binary tensors), sent as these bytes; `body` is then null. A field of its
+   * own rather than a wider `body`, so that every reader of a text body keeps its type.
+   */
+  readonly bytes?: Uint8Array;
+}
+
+/** The body to send, text or bytes; null: none. */
+export function bodyOf(response: RestResponse): string | Uint8Array | null {
+  return response.bytes ?? response.body;
 }
 
 export class BodyTooLargeError extends Error {
@@ -56,7 +70,7 @@ export function fromFetchRequest(request: Request, waitUntil?: (work: Promise<un
 }
 
 export function toFetchResponse(response: RestResponse): Response {
-  return new Response(response.body, { status: response.status, headers: response.headers });
+  return new Response(bodyOf(response) as BodyInit | null, { status: response.status, headers: response.headers });
 }
 
 /** Reads a byte stream to the end, giving up (and cancelling it) past `limit` bytes. */

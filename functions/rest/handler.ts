@@ -9,6 +9,7 @@ import { ResponseTooLargeError } from '../codec/response-limit.ts';
 import { adminPage, isAdminPage, probePage, type AdminOptions } from './admin.ts';
 import { dispatch, type DispatchOptions } from './dispatch.ts';
 import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from './exchange.ts';
+import type { Protocol } from './protocol.ts';
 import { requestRecord, serverTiming, type RestScope } from './request-log.ts';
 import { errorBody, errorResponse, jsonResponse, libeventErrorPage, preflightResponse } from './responses.ts';
 import { isRestPath, parseRestCall } from './url-grammar.ts';
@@ -21,8 +22,10 @@ export interface RestOptions extends DispatchOptions, AdminOptions {
   readonly guard?: AccessGuard;
   /** TF Serving's --rest_api_enable_cors_support. */
   readonly cors: boolean;
-  /** Where one record per /v1 request goes; none: no request log. */
+  /** Where one record per /v1 (or other protocol's) request goes; none: no request log. */
   readonly requestSink?: RequestSink;
+  /** Another protocol served beside TF Serving's (the Open Inference Protocol), by this same handler. */
+  readonly protocol?: Protocol;
 }
 
 export const DEFAULT_REST_OPTIONS = {
@@ -44,59 +47,68 @@ const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS',
 export type RestHandler = (request: RestRequest) => Promise<RestResponse>;
 
 export function createRestHandler(options: RestOptions): RestHandler {
-  const { metrics, guard } = options;
+  const { metrics, guard, protocol: other } = options;
   const probeOptions = { ...options, authenticated: guard !== undefined };
   return async (request) => {
     const started = performance.now();
     const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
-    const probe = probePage(method, path, probeOptions);
+    const protocol = other?.owns(path) ? other : undefined;
+    const probe = protocol ? protocol.probe(method, path, guard !== undefined) : probePage(method, path, probeOptions);
     if (probe) return probe;
-    if (isAdminPage(method, path, options)) {
+    if (!protocol && isAdminPage(method, path, options)) {
       const access = guard && (await guard.authenticate((n) => request.header(n), path));
       const allowed = access?.ok ? guard!.authorize(access.principal, 'admin', path) : access;
       return allowed && !allowed.ok ? denialResponse(allowed, options) : adminPage(path, options);
     }
-    if (!isRestPath(path)) return libeventErrorPage(404);
+    if (!protocol && !isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
+    const deny = (d: Denial) => (protocol ? protocol.errorResponse(d.status, d.message, d.headers) : denialResponse(d, options));
     // Who is calling, before anything is parsed or read for them.
     const access = guard && (await guard.authenticate((n) => request.header(n), path));
-    if (access && !access.ok) return denialResponse(access, options);
+    if (access && !access.ok) return deny(access);
     const requestId = requestIdOf(request);
     const scope: RestScope = {
       header: (name) => request.header(name),
       waitUntil: request.waitUntil && ((work) => request.waitUntil!(work)),
       background: request.background !== false,
+      mayUse: (name) => !access || guard!.permits(access.principal, 'predict', name),
     };
     let model = '';
     let api = '';
     let status: StatusCode = 'OK';
     let response: RestResponse;
+    const errorOf = (httpStatus: number, message: string) =>
+      protocol ? protocol.errorResponse(httpStatus, message) : jsonResponse(httpStatus, errorBody(message), options);
     try {
-      const call = parseRestCall(method, path);
+      const call = protocol ? protocol.route(method, path) : parseRestCall(method, path);
       model = call.model;
-      if (access) {
-        const allowed = guard!.authorize(access.principal, 'predict', path, call.model);
-        if (!allowed.ok) return denialResponse(allowed, options);
+      const needs = 'scope' in call ? call.scope : 'predict';
+      const allowed = access && guard!.authorize(access.principal, needs, path, call.model || undefined);
+      if (allowed && !allowed.ok) return deny(allowed);
+      if ('answer' in call) {
+        api = call.api;
+        response = await call.answer(request, scope);
+      } else {
+        // TF Serving's API label: the verb for POSTs, "" for GET status, metadata and the model list.
+        api = call.api === 'status' || call.api === 'metadata' || call.api === 'list' ? '' : call.api;
+        response = await dispatch(call, request, scope, options);
       }
-      // TF Serving's API label: the verb for POSTs, "" for GET status and metadata.
-      api = call.api === 'status' || call.api === 'metadata' ? '' : call.api;
-      response = await dispatch(call, request, scope, options);
-      metrics.requestLatency.observe([model, api, 'REST'], (performance.now() - started) * 1000);
+      metrics.requestLatency.observe([model, api, protocol?.entrypoint ?? 'REST'], (performance.now() - started) * 1000);
     } catch (e) {
       if (e instanceof ServingError) {
         status = e.code;
-        response = errorResponse(e, options);
+        response = protocol ? protocol.errorResponse(e.httpStatus, e.message) : errorResponse(e, options);
       } else if (e instanceof BodyTooLargeError || e instanceof ResponseTooLargeError) {
         status = 'RESOURCE_EXHAUSTED';
-        response = jsonResponse(413, errorBody(e.message), options);
+        response = errorOf(413, e.message);
       } else if (e instanceof ClientClosedError) {
         status = 'CANCELLED';
-        response = jsonResponse(499, errorBody(e.message), options);
+        response = errorOf(499, e.message);
       } else {
         status = 'INTERNAL';
         options.logger.log('error', 'internal_error', { request_id: requestId, method, path, error: e instanceof Error ? e.stack : String(e) });
-        response = jsonResponse(500, errorBody('Internal error'), options);
+        response = errorOf(500, 'Internal error');
       }
     }
     // Only names the repository knows become series: anyone can send a million made-up ones.

@@ -1,7 +1,7 @@
 // GET status and metadata, printed as TF Serving prints them: protobuf's JSON printer with
 // whitespace (one-space indent), int64 fields as strings, and metadata's odd concatenated frame.
 import type { TensorSpec } from '../tensor/tensor-spec.ts';
-import type { Manager } from '../serving/manager.ts';
+import type { Manager, VersionStatus } from '../serving/manager.ts';
 import type { ServingScope } from '../serving/serving-scope.ts';
 import type { Signature } from '../serving/servable.ts';
 import { tfDataTypeName } from '../tensor/dtype.ts';
@@ -11,13 +11,29 @@ export async function modelStatusBody(manager: Manager, model: string, selector:
   // Labels are ignored by GetModelStatus: only a version narrows the answer.
   const versions = await manager.status(model, selector.kind === 'version' ? selector.version : undefined, scope);
   const body = {
-    model_version_status: versions.map((v) => ({
-      version: String(v.version),
-      state: v.state,
-      status: { error_code: v.errorCode, error_message: v.errorMessage },
-    })),
+    model_version_status: versions.map(versionStatusJson),
   };
   return JSON.stringify(body, null, 1);
+}
+
+/**
+ * GET /v1/models, which TF Serving lacks (tensorflow/serving#795): every model the caller may use,
+ * by name, each with its GetModelStatus versions; a model with no versions lists none.
+ */
+export async function modelListBody(manager: Manager, scope: ServingScope & { mayUse(model: string): boolean }): Promise<string> {
+  await manager.status('', undefined, scope).catch(() => {}); // the first listing (an unknown name fails)
+  const names = manager.modelConfigs().map((c) => c.name).filter((name) => scope.mayUse(name)).sort();
+  const models = await Promise.all(
+    names.map(async (name) => {
+      const versions = await manager.status(name, undefined, scope).catch(() => []);
+      return { name, model_version_status: versions.map(versionStatusJson) };
+    }),
+  );
+  return JSON.stringify({ models }, null, 1);
+}
+
+function versionStatusJson(v: VersionStatus) {
+  return { version: String(v.version), state: v.state, status: { error_code: v.errorCode, error_message: v.errorMessage } };
 }
 
 export async function modelMetadataBody(manager: Manager, model: string, selector: VersionSelector, scope?: ServingScope): Promise<string> {

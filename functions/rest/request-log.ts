@@ -7,6 +7,8 @@ import type { RestResponse } from './exchange.ts';
 
 /** The REST layer's additions to the request scope: what the body was, for the record. */
 export interface RestScope extends RequestScope {
+  /** Whether the caller may use this model: model lists show only those (with authentication on). */
+  mayUse(model: string): boolean;
   bytesIn?: number;
   /** Set only when this request's body was sampled into its record. */
   bodyText?: string;
@@ -41,7 +43,7 @@ export function requestRecord(scope: RestScope, r: Outcome): RequestRecord {
     ...(scope.runMs !== undefined ? { run_ms: ms(scope.runMs) } : {}),
     ...(scope.cold ? { storage_ms: ms(scope.cold.fetchMs), session_ms: ms(scope.cold.sessionMs), warmup_ms: ms(scope.cold.warmupMs) } : {}),
     bytes_in: scope.bytesIn ?? 0,
-    bytes_out: r.response.body?.length ?? 0,
+    bytes_out: r.response.bytes?.byteLength ?? r.response.body?.length ?? 0,
     ...(scope.bodyText !== undefined ? { request_body: scope.bodyText.slice(0, MAX_LOGGED_BODY_CHARS) } : {}),
   };
 }

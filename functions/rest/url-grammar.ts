@@ -10,6 +10,7 @@ const STATUS_URL = /^\/v1\/models(?:\/([^/:]+))?(?:\/versions\/(\d+)|\/labels\/(
 const INT64_MAX = 2n ** 63n - 1n;
 
 export type RestCall =
+  | { readonly api: 'list'; readonly model: ''; readonly selector: VersionSelector }
   | { readonly api: 'status' | 'metadata'; readonly model: string; readonly selector: VersionSelector }
   | { readonly api: 'predict' | 'classify' | 'regress'; readonly model: string; readonly selector: VersionSelector };
 
@@ -29,7 +30,13 @@ export function parseRestCall(method: string, pathAndQuery: string): RestCall {
   } else if (method === 'GET') {
     const m = STATUS_URL.exec(pathAndQuery);
     if (m) {
-      if (m[1] === undefined) throw invalidArgument('Missing model name in request.');
+      if (m[1] === undefined) {
+        // GET /v1/models alone lists the models: edgeserve's extension (tensorflow/serving#795).
+        if (pathAndQuery.length === '/v1/models'.length && m[2] === undefined && m[3] === undefined && m[4] === undefined) {
+          return { api: 'list', model: '', selector: { kind: 'latest' } };
+        }
+        throw invalidArgument('Missing model name in request.');
+      }
       const api = m[4] === 'metadata' ? 'metadata' : 'status';
       return { api, model: decodeName(m[1]), selector: selector(m[2], m[3]) };
     }

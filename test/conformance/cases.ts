@@ -42,7 +42,20 @@ export function defineConformanceSuite(name: string, fetcher: () => Fetcher): vo
     it('2-4. status errors: unknown version, unknown model, missing name', async () => {
       expect(await get(f, `${H2}/versions/7`)).toMatchObject({ status: 404, json: { error: 'Could not find version 7 of model half_plus_two' } });
       expect(await get(f, '/v1/models/nope')).toMatchObject({ status: 404, json: { error: 'Could not find any versions of model nope' } });
-      expect(await get(f, '/v1/models')).toMatchObject({ status: 400, json: { error: 'Missing model name in request.' } });
+      expect(await get(f, '/v1/models/versions/1')).toMatchObject({ status: 400, json: { error: 'Missing model name in request.' } });
+    });
+
+    it('GET /v1/models lists the models with their versions (edgeserve extension, tensorflow/serving#795)', async () => {
+      const r = await get(f, '/v1/models');
+      expect(r.status).toBe(200);
+      const names = r.json.models.map((m: { name: string }) => m.name);
+      expect(names).toEqual([...names].sort());
+      expect(names).toEqual(expect.arrayContaining(['half_plus_two', 'two_io', 'all_dtypes', 'mnist']));
+      expect(r.json.models.find((m: { name: string }) => m.name === 'half_plus_two')).toEqual({
+        name: 'half_plus_two',
+        model_version_status: [{ version: '2', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
+      });
+      expect((await get(f, '/v1/models?x=1')).status).toBe(400); // only the bare path lists
     });
 
     it('5. metadata is a serving_default signature_def with DT_* dtypes and string dims', async () => {

@@ -83,9 +83,11 @@ describe('parseRestCall: malformed requests', () => {
 });
 
 describe('parseRestCall: model name', () => {
-  it('GET /v1/models (no name) is "Missing model name in request."', () => {
-    const e = rejection('GET', '/v1/models');
-    expect(e.message).toBe('Missing model name in request.');
+  it('GET /v1/models alone is the model list (edgeserve extension); with a query it is malformed', () => {
+    expect(parseRestCall('GET', '/v1/models')).toEqual({ api: 'list', model: '', selector: { kind: 'latest' } });
+    expect(parseRestCall('GET', '/V1/Models')).toEqual({ api: 'list', model: '', selector: { kind: 'latest' } });
+    const e = rejection('GET', '/v1/models?x=1');
+    expect(e.message).toBe('Malformed request: GET /v1/models?x=1');
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.httpStatus).toBe(400);
   });
