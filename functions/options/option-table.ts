@@ -124,7 +124,7 @@ export const OPTIONS = [
   { key: 'maxRequestElements', flag: 'max_request_elements', env: 'EDGESERVE_MAX_REQUEST_ELEMENTS', type: 'integer', arg: 'N', platforms: ALL, default: 8_388_608, defaultOn: { workers: 1_048_576 },
     help: 'numbers one request may hold, all inputs together (400): counted while parsing, refused before twice as many are stored', section: 'Server' },
   { key: 'maxResponseBytes', flag: 'max_response_bytes', env: 'EDGESERVE_MAX_RESPONSE_BYTES', type: 'integer', arg: 'N', platforms: ALL,
-    default: 67_108_864, defaultOn: { workers: 16_777_216 },
+    default: 67_108_864, defaultOn: { workers: 33_554_432 },
     help: 'response body limit (413), checked while the answer is written; on Lambda the sent payload (compressed, base64) must also be under 6 MB', section: 'Server' },
   { key: 'compressResponses', flag: 'compress_responses', env: 'EDGESERVE_COMPRESS_RESPONSES', type: 'boolean', platforms: NODE_LAMBDA, default: true,
     help: "answers of --compress_responses_min_bytes or more go out as br or gzip when the request's Accept-Encoding allows (on Workers, Cloudflare's edge compresses)", section: 'Server' },

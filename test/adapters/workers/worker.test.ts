@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ocrInput, ocrRecognizer } from '../../../bench/large-models.ts';
+import { pythonColumnar } from '../../../bench/stats.ts';
 import { call, defineConformanceSuite } from '../../conformance/cases.ts';
 import { exampleRepository } from '../../helpers.ts';
 import { startWorker, type TestWorker } from '../../workers-runtime.ts';
@@ -70,6 +72,24 @@ describe('Worker lifecycle', () => {
     const notCached = await call(worker.fetch, 'POST', '/v1/models/two_io:predict', '{"instances":[{"a":[1.0,2.0],"b":1}]}');
     expect(notCached.headers.get('x-edgeserve-cache')).toBeNull();
   });
+
+  it("answers an OCR recogniser's 2×40×6625 float32 output (16.1 MiB in TF Serving's format) with the default limits", async () => {
+    // The answer is over 16 MiB: the Workers default of --max_response_bytes must take it.
+    const fresh = await startWorker({}, { upload: false });
+    try {
+      await fresh.put('ocr_recognizer/1/model.onnx', new Uint8Array(ocrRecognizer())); // a copy: miniflare takes whole buffers only
+      const { data, dims } = ocrInput(2);
+      const res = await fresh.fetch('/v1/models/ocr_recognizer:predict', { method: 'POST', body: pythonColumnar(data, dims) });
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(text.length).toBeGreaterThan(16 * 1024 * 1024);
+      const outputs = (JSON.parse(text) as { outputs: number[][][] }).outputs;
+      expect([outputs.length, outputs[0]!.length, outputs[0]![0]!.length]).toEqual([2, 40, 6625]);
+      expect(outputs[1]![39]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3); // a softmax row
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
 
   it('holds the memory budget: the least recently used model unloads and reloads on demand', async () => {
     const repo = await exampleRepository();
