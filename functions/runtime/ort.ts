@@ -72,7 +72,7 @@ class OrtSession implements InferenceSession {
       const r = results[spec.name];
       if (r === undefined) continue;
       if (!isDType(r.type)) throw new Error(`Output ${spec.name} has unsupported type ${r.type}`);
-      out.set(spec.name, { dtype: r.type, dims: r.dims, data: r.data as TensorData });
+      out.set(spec.name, { dtype: r.type, dims: r.dims, data: halfBitsIfFloat16(r.type, r.data) });
     }
     return out;
   }
@@ -80,6 +80,16 @@ class OrtSession implements InferenceSession {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+/**
+ * Where the platform has Float16Array (workerd), onnxruntime-web answers float16 outputs with one;
+ * edgeserve's tensors carry half bits in a Uint16Array: the same bytes, viewed as such.
+ */
+function halfBitsIfFloat16(type: string, data: unknown): TensorData {
+  if (type !== 'float16' || data instanceof Uint16Array) return data as TensorData;
+  const halves = data as { buffer: ArrayBuffer; byteOffset: number; length: number };
+  return new Uint16Array(halves.buffer, halves.byteOffset, halves.length);
 }
 
 function toSpec(meta: OrtCommon.InferenceSession.ValueMetadata): TensorSpec {

@@ -21,7 +21,8 @@ export function tensorDataFromBytes(bytes: Uint8Array, target: DataTarget): Tens
       `Input '${name}': binary_data_size ${bytes.byteLength} does not match shape [${target.shape.join(',')}] of ${v2Datatype(dtype)} (${elements * size} bytes)`,
     );
   }
-  const aligned = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
+  // A copy where the view would be misaligned (new Uint8Array copies; Buffer's slice would not).
+  const aligned = bytes.byteOffset % size === 0 ? bytes : new Uint8Array(bytes);
   const data = view(dtype, aligned.buffer as ArrayBuffer, aligned.byteOffset, elements);
   if (dtype === 'bool') {
     const bad = (data as Uint8Array).findIndex((b) => b > 1);
