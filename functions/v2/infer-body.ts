@@ -28,6 +28,8 @@ export interface InferBody {
 /** Bodies from this size on are parsed in time slices (as TF Serving's predict bodies are). */
 const SLICED_JSON_CHARS = 256 * 1024;
 const utf8 = new TextDecoder();
+/** Numbers of a request that are not tensor elements (shapes, binary_data_size …), at most. */
+const NON_DATA_NUMBERS = 4096;
 
 export async function readInferBody(request: RestRequest, limits: BodyLimits, maxElements: number, scope: RestScope, sampleRate = 0): Promise<InferBody> {
   const headerLength = headerLengthOf(request.header(HEADER_LENGTH));
@@ -64,7 +66,9 @@ function headerLengthOf(value: string | null): number | undefined {
 
 async function parse(text: string, maxElements: number): Promise<JsonValue> {
   if (text.length === 0) throw invalidArgument('The inference request is empty');
-  const options = { numberRuns: true, maxNumbers: maxElements };
+  // The exact limit is on the shapes' products (infer-request.ts), which each input's data must
+  // match; the parser stops a body whose numbers pass it, with room for the shapes' own numbers.
+  const options = { numberRuns: true, maxNumbers: maxElements + NON_DATA_NUMBERS };
   try {
     return text.length < SLICED_JSON_CHARS ? parseJson(text, undefined, options) : await parseJsonSliced(text, new TimeSlicer(), undefined, options);
   } catch (e) {
