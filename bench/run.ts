@@ -12,9 +12,11 @@ import { benchLambda } from './lambda.ts';
 import { benchObservability } from './observability.ts';
 import { benchRouting } from './routing.ts';
 import { benchWorkers } from './workers.ts';
-import { benchWorkerdSplit } from './workerd-split.ts';
+import { benchWorkerdSplit, mnistSplitSubject } from './workerd-split.ts';
 import { benchInProcess, overheadCases } from './in-process.ts';
 import { benchHeadOfLine, benchLargePredict } from './large-http.ts';
+import { benchLargePlatforms } from './large-platforms.ts';
+import { OCR } from './large-models.ts';
 
 // Anything written to stdout by code running in this process (a Lambda handler's log lines,
 // workerd's output through miniflare) goes to stderr; the table is written with the saved writer.
@@ -114,6 +116,16 @@ for (const r of await benchLargePredict()) {
     ratio: `${f(r.edgeserveMs / r.runMs, 1)}×`, target: '(reported)', met: true,
   });
 }
+console.error('large answer in workerd and Lambda …');
+const lp = await benchLargePlatforms();
+rows.push({
+  what: `warm predict in workerd, ${OCR.name} 2×40×6625 out (16.1 MiB) vs ort-web session.run alone (1 thread)`,
+  edgeserve: `${f(lp.workerdMs)} ms`, baseline: `${f(lp.webRunMs)} ms`, ratio: `${f(lp.workerdMs / lp.webRunMs, 1)}×`, target: '(reported)', met: true,
+});
+rows.push({
+  what: `warm Lambda invoke, the same answer gzipped (${mib(lp.lambdaBytes)} base64) vs ort-node session.run alone`,
+  edgeserve: `${f(lp.lambdaMs)} ms`, baseline: `${f(lp.nodeRunMs)} ms`, ratio: `${f(lp.lambdaMs / lp.nodeRunMs, 1)}×`, target: '(reported)', met: true,
+});
 const hol = await benchHeadOfLine(DEFAULT_OUT);
 const failed = (n: number) => (n > 0 ? `, ${n} failed` : '');
 rows.push({
@@ -160,7 +172,7 @@ rows.push({
   ratio: `${f(workRatio, 2)}×`, target: '≤ 1.30×', met: workRatio <= 1.3,
 });
 console.error('workerd split …');
-const split = await benchWorkerdSplit(DEFAULT_OUT);
+const split = await benchWorkerdSplit(...(await mnistSplitSubject(DEFAULT_OUT)));
 const splitRow = (what: string, c: { workerdUs: number; nodeUs: number }, target?: number) => rows.push({
   what, edgeserve: `${f(c.workerdUs)} µs`, baseline: `${f(c.nodeUs)} µs`, ratio: `${f(c.workerdUs / c.nodeUs, 2)}×`,
   target: target === undefined ? '(reported)' : `≤ ${f(target, 2)}×`, met: target === undefined || c.workerdUs / c.nodeUs <= target,

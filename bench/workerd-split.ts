@@ -19,11 +19,15 @@ const OUT = join(import.meta.dirname, '..', 'dist', 'bench-worker');
 const N = 200;
 const ROUNDS = 9;
 
+/** The mnist classifier and a one-row body, as the workerd row's predict. */
+export async function mnistSplitSubject(repository: string): Promise<[Uint8Array, string]> {
+  return [new Uint8Array(await readFile(join(repository, 'mnist', '1', 'model.onnx'))), pythonStyleRows(mnistSamples(1).images)];
+}
+
 export type PieceCosts = Record<Piece, { workerdUs: number; nodeUs: number }>;
 
-export async function benchWorkerdSplit(repository: string): Promise<PieceCosts> {
-  const model = new Uint8Array(await readFile(join(repository, 'mnist', '1', 'model.onnx')));
-  const body = pythonStyleRows(mnistSamples(1).images);
+/** The pieces of a warm predict of `model` on `body` (served under the name mnist). */
+export async function benchWorkerdSplit(model: Uint8Array, body: string, n = N): Promise<PieceCosts> {
   await build({ ...WRANGLER_LIKE, entryPoints: [join(import.meta.dirname, 'workerd-split-worker.ts')], outdir: OUT, logLevel: 'warning' });
   const mf = new Miniflare({
     modules: [{ type: 'ESModule', path: join(OUT, 'index.mjs') }, { type: 'CompiledWasm', path: join(OUT, 'ort-wasm-simd-threaded.wasm') }],
@@ -48,10 +52,10 @@ export async function benchWorkerdSplit(repository: string): Promise<PieceCosts>
       const workerd: number[] = [];
       const inNode: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        workerd.push(((await inWorkerd(piece, N)) - (await inWorkerd(piece, 0))) / N);
+        workerd.push(((await inWorkerd(piece, n)) - (await inWorkerd(piece, 0))) / n);
         const t0 = performance.now();
-        await runPiece(node, piece, N);
-        inNode.push((performance.now() - t0) / N);
+        await runPiece(node, piece, n);
+        inNode.push((performance.now() - t0) / n);
       }
       costs[piece] = { workerdUs: median(workerd) * 1000, nodeUs: median(inNode) * 1000 };
     }
@@ -70,7 +74,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const costs = await benchWorkerdSplit(DEFAULT_OUT);
+  const costs = await benchWorkerdSplit(...(await mnistSplitSubject(DEFAULT_OUT)));
   console.log('| piece  | workerd µs | Node µs | ratio |');
   console.log('|--------|-----------:|--------:|------:|');
   for (const [piece, c] of Object.entries(costs)) console.log(`| ${piece.padEnd(6)} | ${c.workerdUs.toFixed(1).padStart(10)} | ${c.nodeUs.toFixed(1).padStart(7)} | ${(c.workerdUs / c.nodeUs).toFixed(2).padStart(5)} |`);
