@@ -1,5 +1,5 @@
 // The fuzz and abuse suite: `npx tsx scripts/fuzz.ts [--count N] [--seconds S]
-// [--family url|body|header|gzip|all] [--seed N]`. Starts a real edgeserve Node server on
+// [--family url|body|header|gzip|v2|all] [--seed N]`. Starts a real edgeserve Node server on
 // 127.0.0.1, sends mutated requests to it, prints the table, and exits 1 on any undesigned 5xx,
 // hang, dropped connection, stack trace or leaked path (docs/fuzzing.md). `--replay FAMILY:INDEX`
 // prints one case in full instead, to reproduce an offender.
@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { renderOffenders, renderTable } from './fuzz/report.ts';
 import { DEFAULT_FUZZ_OPTIONS, FAMILIES, fuzzCase, runFuzz, type Family } from './fuzz/run.ts';
 
-const USAGE = 'usage: npx tsx scripts/fuzz.ts [--count N] [--seconds S] [--family url|body|header|gzip|all] [--seed N] [--timeout-ms N] [--connections N] [--max-body-bytes N] [--replay FAMILY:INDEX]';
+const USAGE = 'usage: npx tsx scripts/fuzz.ts [--count N] [--seconds S] [--family url|body|header|gzip|v2|all] [--seed N] [--timeout-ms N] [--connections N] [--max-body-bytes N] [--replay FAMILY:INDEX]';
 
 function fail(message: string): never {
   console.error(`fuzz: ${message}\n${USAGE}`);

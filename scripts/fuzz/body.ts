@@ -22,7 +22,7 @@ export function bodyCase(r: Random): FuzzCase {
   return { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: body.length > MAX_BODY_BYTES ? body.subarray(0, MAX_BODY_BYTES) : body };
 }
 
-function mutate(r: Random, value: unknown): Uint8Array {
+export function mutate(r: Random, value: unknown): Uint8Array {
   const text = JSON.stringify(value);
   switch (r.int(0, 13)) {
     case 0: return utf8(text.slice(0, r.int(0, text.length - 1)));

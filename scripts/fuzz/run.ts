@@ -15,9 +15,10 @@ import { gzipCase } from './gzip.ts';
 import { headerCase } from './header.ts';
 import { Random } from './random.ts';
 import { urlCase } from './url.ts';
+import { v2Case } from './v2.ts';
 import { echoOf, findings, isDesigned5xx, leakMarkers, type Finding } from './verdict.ts';
 
-export const FAMILIES = ['url', 'body', 'header', 'gzip'] as const;
+export const FAMILIES = ['url', 'body', 'header', 'gzip', 'v2'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export interface FuzzOptions {
@@ -92,6 +93,7 @@ const GENERATORS: Record<Family, (r: Random, maxBodyBytes: number) => FuzzCase> 
   body: (r) => bodyCase(r),
   header: (r) => headerCase(r),
   gzip: (r, limit) => gzipCase(r, limit),
+  v2: (r) => v2Case(r),
 };
 
 /** The same seed, family and index give the same request (scripts/fuzz.ts --replay). */
