@@ -2,7 +2,7 @@
 // request/response, without building Fetch objects (which cost more than the whole REST layer on
 // Node; same reason as the Node server). Query strings are rebuilt from what each source keeps.
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { BodyTooLargeError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
+import { BodyTooLargeError, joinParts, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
 import { errorBody } from '../../functions/rest/responses.ts';
 import { DEFAULT_COMPRESSION, encodeResponse, type CompressionPolicy } from '../shared/response-compression.ts';
 
@@ -92,7 +92,7 @@ export async function resultFromRestResponse(
   // Bytes (compressed text, or a binary answer even on a REST API, whose binaryMediaTypes must then
   // list application/octet-stream) go base64-encoded, as API Gateway, Function URLs and ALB expect.
   const isBase64Encoded = encoded.body !== null && typeof encoded.body !== 'string';
-  const sent = encoded.body === null ? '' : typeof encoded.body === 'string' ? encoded.body : base64Of(encoded.body);
+  const sent = encoded.body === null ? '' : typeof encoded.body === 'string' ? encoded.body : base64Of(Array.isArray(encoded.body) ? joinParts(encoded.body) : (encoded.body as Uint8Array));
   const size = isBase64Encoded ? sent.length : Buffer.byteLength(sent);
   if (size > MAX_RESULT_BODY_BYTES) return result(event, tooLargeForLambda(response, size), false);
   return result(event, { status: response.status, headers: encoded.headers, body: sent }, isBase64Encoded);

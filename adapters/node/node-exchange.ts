@@ -1,7 +1,7 @@
 // node:http message ⇄ the REST layer's request/response, without building Fetch objects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeResponse, type CompressionPolicy } from '../shared/response-compression.ts';
-import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
+import { BodyTooLargeError, ClientClosedError, partsLength, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
 
 export interface NodeRestRequest extends RestRequest {
   /** True when the body was refused before it was read to the end. */
@@ -70,12 +70,21 @@ function alignedBuffer(size: number, alignAt: number): Uint8Array {
   return new Uint8Array(new ArrayBuffer(size + pad), pad, size);
 }
 
+const isParts = (body: string | Uint8Array | readonly Uint8Array[]): body is readonly Uint8Array[] => Array.isArray(body);
+
 export async function writeResponse(res: ServerResponse, response: RestResponse, request: NodeRestRequest, compression: CompressionPolicy): Promise<void> {
   const encoded = await encodeResponse(response, request.header('accept-encoding'), compression);
   const headers: Record<string, string | number> = { ...encoded.headers };
-  if (encoded.body !== null) headers['Content-Length'] = typeof encoded.body === 'string' ? Buffer.byteLength(encoded.body) : encoded.body.byteLength;
+  const { body } = encoded;
+  if (body !== null) headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : isParts(body) ? partsLength(body) : body.byteLength;
   // A refused body is never read: close rather than drain it to keep the connection.
   if (request.abandonedBody) headers.Connection = 'close';
   res.writeHead(response.status, headers);
-  res.end(encoded.body ?? undefined);
+  if (body === null || !isParts(body)) {
+    res.end(body ?? undefined);
+    return;
+  }
+  // Binary parts are written as they are (the tensors' own bytes): no copy to join them.
+  for (const part of body) res.write(part);
+  res.end();
 }

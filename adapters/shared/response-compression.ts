@@ -8,7 +8,7 @@
 // not blocked while a big answer compresses.
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { bodyOf, type RestResponse } from '../../functions/rest/exchange.ts';
+import { bodyLength, joinParts, type RestResponse } from '../../functions/rest/exchange.ts';
 
 export type ContentCoding = 'br' | 'gzip';
 
@@ -48,8 +48,8 @@ export function negotiateCoding(acceptEncoding: string | null): ContentCoding | 
 
 export interface EncodedBody {
   readonly headers: Record<string, string>;
-  /** The body to send: the text or bytes as they were, or their compressed bytes. */
-  readonly body: string | Uint8Array | null;
+  /** The body to send: the text or the parts as they were, or their compressed bytes. */
+  readonly body: string | readonly Uint8Array[] | Uint8Array | null;
 }
 
 /**
@@ -61,16 +61,16 @@ const UNCOMPRESSED_TYPES = new Set(['application/octet-stream']);
 
 /** The response as it goes on the wire for this Accept-Encoding: compressed when that pays. */
 export async function encodeResponse(response: RestResponse, acceptEncoding: string | null, policy: CompressionPolicy): Promise<EncodedBody> {
-  const body = bodyOf(response);
+  const body = response.bytes ?? response.body;
   // A string's length bounds its UTF-8 size from below: the cheap test first.
-  if (!policy.enabled || body === null || body.length < policy.minBytes || UNCOMPRESSED_TYPES.has(response.headers['Content-Type'] ?? '')) {
+  if (!policy.enabled || body === null || bodyLength(response) < policy.minBytes || UNCOMPRESSED_TYPES.has(response.headers['Content-Type'] ?? '')) {
     return { headers: response.headers, body };
   }
   // Whether this answer is compressed depends on the request's header: caches must keep them apart.
   const headers = { ...response.headers, Vary: 'Accept-Encoding' };
   const coding = negotiateCoding(acceptEncoding);
   if (coding === undefined) return { headers, body };
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : joinParts(body);
   const compressed = coding === 'br'
     ? await brotli(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } })
     : await gzipAsync(bytes, { level: 1 });

@@ -19,8 +19,8 @@ export interface ForwardedResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string | null;
-  /** A binary answer (application/octet-stream), as bytes; `body` is then null. */
-  readonly bytes?: Uint8Array;
+  /** A binary answer (application/octet-stream), as bytes (one part); `body` is then null. */
+  readonly bytes?: readonly Uint8Array[];
 }
 
 /** The remote backend did not answer in time (504) or could not be reached (502). */
@@ -57,7 +57,7 @@ export async function forward(remote: RemoteBackend, request: ForwardRequest, fe
         if (v !== null) headers[name] = v;
       }
       headers['x-edgeserve-offload'] = remote.url;
-      if (headers['content-type'] === 'application/octet-stream') return { status: res.status, headers, body: null, bytes: new Uint8Array(await res.arrayBuffer()) };
+      if (headers['content-type'] === 'application/octet-stream') return { status: res.status, headers, body: null, bytes: [new Uint8Array(await res.arrayBuffer())] };
       return { status: res.status, headers, body: await res.text() };
     } catch (e) {
       const error = e as Error & { cause?: { code?: string } };

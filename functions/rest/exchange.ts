@@ -26,15 +26,28 @@ export interface RestResponse {
   /** null: no body at all (CORS preflight), or the body is `bytes`. */
   readonly body: string | null;
   /**
-   * A binary body (V2's binary tensors), sent as these bytes; `body` is then null. A field of its
-   * own rather than a wider `body`, so that every reader of a text body keeps its type.
+   * A binary body (V2's binary tensors), in parts sent one after another, so that an output
+   * tensor's bytes go out as the runtime made them (Node writes each part; a platform that needs
+   * one buffer joins them). `body` is then null. A field of its own rather than a wider `body`, so
+   * that every reader of a text body keeps its type.
    */
-  readonly bytes?: Uint8Array;
+  readonly bytes?: readonly Uint8Array[];
 }
 
-/** The body to send, text or bytes; null: none. */
-export function bodyOf(response: RestResponse): string | Uint8Array | null {
-  return response.bytes ?? response.body;
+/** The body's size in bytes when it is binary (`bytes`), else its text's length. */
+export function bodyLength(response: RestResponse): number {
+  return response.bytes ? partsLength(response.bytes) : (response.body?.length ?? 0);
+}
+
+export function partsLength(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.byteLength;
+  return n;
+}
+
+/** The parts as one buffer: the one part itself, or a copy of them all. */
+export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : concatBytes(parts, partsLength(parts));
 }
 
 export class BodyTooLargeError extends Error {
@@ -70,7 +83,9 @@ export function fromFetchRequest(request: Request, waitUntil?: (work: Promise<un
 }
 
 export function toFetchResponse(response: RestResponse): Response {
-  return new Response(bodyOf(response) as BodyInit | null, { status: response.status, headers: response.headers });
+  // A Blob of the parts: the platform copies them into one body (the one copy of the output).
+  const body = response.bytes ? new Blob(response.bytes as Uint8Array<ArrayBuffer>[]) : response.body;
+  return new Response(body, { status: response.status, headers: response.headers });
 }
 
 /** Reads a byte stream to the end, giving up (and cancelling it) past `limit` bytes. */

@@ -3,7 +3,7 @@
 import type { RequestScope } from '../inference/request-scope.ts';
 import { MAX_LOGGED_BODY_CHARS, type RequestRecord } from '../metrics/request-record.ts';
 import type { StatusCode } from '../util/status.ts';
-import type { RestResponse } from './exchange.ts';
+import { bodyLength, type RestResponse } from './exchange.ts';
 
 /** The REST layer's additions to the request scope: what the body was, for the record. */
 export interface RestScope extends RequestScope {
@@ -43,7 +43,7 @@ export function requestRecord(scope: RestScope, r: Outcome): RequestRecord {
     ...(scope.runMs !== undefined ? { run_ms: ms(scope.runMs) } : {}),
     ...(scope.cold ? { storage_ms: ms(scope.cold.fetchMs), session_ms: ms(scope.cold.sessionMs), warmup_ms: ms(scope.cold.warmupMs) } : {}),
     bytes_in: scope.bytesIn ?? 0,
-    bytes_out: r.response.bytes?.byteLength ?? r.response.body?.length ?? 0,
+    bytes_out: bodyLength(r.response),
     ...(scope.bodyText !== undefined ? { request_body: scope.bodyText.slice(0, MAX_LOGGED_BODY_CHARS) } : {}),
   };
 }

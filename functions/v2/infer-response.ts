@@ -42,58 +42,68 @@ export async function inferResponse(answer: InferAnswer, maxBytes: number, optio
   const header = await writeHeader(answer, binary, maxBytes - binaryBytes);
   if (binary.length === 0) return jsonResponse(200, header, options, headers);
   const head = encoder.encode(header);
-  // The one copy of the output bytes: header and tensors into the body that is sent.
-  const body = new Uint8Array(head.byteLength + binaryBytes);
-  body.set(head, 0);
-  let at = head.byteLength;
-  for (const b of binary) {
-    body.set(b, at);
-    at += b.byteLength;
-  }
   const binaryHeaders = { ...headers, 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(head.byteLength) };
   const { headers: withCors } = jsonResponse(200, '', options, binaryHeaders);
-  return { status: 200, headers: withCors, body: null, bytes: body };
+  // The tensors' bytes are sent as the runtime made them: no copy here (rest/exchange.ts).
+  return { status: 200, headers: withCors, body: null, bytes: [head, ...binary] };
 }
 
+/** Answers from this many JSON elements on are written in time slices (as TF Serving's predict answers). */
+const SLICED_OUTPUT_ELEMENTS = 65_536;
+
 async function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxBytes: number): Promise<string> {
-  let estimate = 256;
-  for (const o of answer.outputs) if (!o.binary) estimate += elementCount(o.tensor.dims) * 14;
+  const start = `{${answer.id === undefined ? '' : `"id":${quoteJsonString(answer.id)},`}"model_name":${quoteJsonString(answer.model)},"model_version":"${answer.version}","outputs":[`;
+  const outputStart = (o: ResponseOutput, k: number) =>
+    `${k > 0 ? ',' : ''}{"name":${quoteJsonString(o.name)},"datatype":"${v2Datatype(o.tensor.dtype)}","shape":[${o.tensor.dims.join(',')}]`;
+  const binaryParameters = (b: Uint8Array) => `,"parameters":{"binary_data_size":${b.byteLength}}}`;
+  let elements = 0;
+  for (const o of answer.outputs) if (!o.binary) elements += elementCount(o.tensor.dims);
+  if (elements === 0) {
+    // Only binary outputs: a header of a few hundred bytes, no data to write.
+    const header = `${start}${answer.outputs.map((o, k) => outputStart(o, k) + binaryParameters(binary[k]!)).join('')}]}`;
+    if (header.length > maxBytes) throw new ResponseTooLargeError(maxBytes);
+    return header;
+  }
   const sink = new ByteSink(maxBytes, () => {
     throw new ResponseTooLargeError(maxBytes);
-  }, estimate);
-  const slicer = new TimeSlicer();
-  sink.text('{');
-  if (answer.id !== undefined) sink.text(`"id":${quoteJsonString(answer.id)},`);
-  sink.text(`"model_name":${quoteJsonString(answer.model)},"model_version":"${answer.version}","outputs":[`);
-  let b = 0;
-  for (const [k, o] of answer.outputs.entries()) {
-    const { tensor } = o;
-    sink.text(`${k > 0 ? ',' : ''}{"name":${quoteJsonString(o.name)},"datatype":"${v2Datatype(tensor.dtype)}","shape":[${tensor.dims.join(',')}]`);
-    if (o.binary) sink.text(`,"parameters":{"binary_data_size":${binary[b++]!.byteLength}}}`);
-    else {
-      sink.text(',"data":[');
-      await writeData(sink, tensor, slicer);
-      sink.text(']}');
+  }, 256 + elements * 14);
+  const steps = (function* () {
+    sink.text(start);
+    let b = 0;
+    for (const [k, o] of answer.outputs.entries()) {
+      sink.text(outputStart(o, k));
+      if (o.binary) sink.text(binaryParameters(binary[b++]!));
+      else {
+        sink.text(',"data":[');
+        yield* dataSteps(sink, o.tensor);
+        sink.text(']}');
+      }
     }
+    sink.text(']}');
+  })();
+  if (elements < SLICED_OUTPUT_ELEMENTS) while (!steps.next().done);
+  else {
+    const slicer = new TimeSlicer();
+    while (!steps.next().done) await slicer.pause();
   }
-  sink.text(']}');
   return sink.finish();
 }
 
-async function writeData(sink: ByteSink, tensor: Tensor, slicer: TimeSlicer): Promise<void> {
+/** One output's data, a run of WRITE_STEP elements per step (each step a chance to pause). */
+function* dataSteps(sink: ByteSink, tensor: Tensor): Generator<undefined, void, undefined> {
   const n = elementCount(tensor.dims);
   if (tensor.dtype === 'string') {
     const strings = tensor.data as string[];
     for (let i = 0; i < n; i++) {
       sink.text(i > 0 ? `,${quoteJsonString(strings[i]!)}` : quoteJsonString(strings[i]!));
-      if (i % WRITE_STEP === WRITE_STEP - 1) await slicer.pause();
+      if (i % WRITE_STEP === WRITE_STEP - 1) yield;
     }
     return;
   }
   const { kind, data } = numbers(tensor);
   for (let done = 0; done < n; done += WRITE_STEP) {
     writeNumberRun(sink, kind, data, done, Math.min(WRITE_STEP, n - done), done === 0 ? EMPTY : COMMA, COMMA);
-    await slicer.pause();
+    if (done + WRITE_STEP < n) yield;
   }
 }
 

@@ -9,7 +9,7 @@ import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
 import type { RequestRecord } from '../../functions/metrics/request-record.ts';
-import { bodyOf, type RestRequest } from '../../functions/rest/exchange.ts';
+import { joinParts, type RestRequest } from '../../functions/rest/exchange.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { exampleRepository } from '../helpers.ts';
 import { binaryOf, encodeRequest, type ClientRequest } from './client.ts';
@@ -32,9 +32,8 @@ async function server(options: Partial<EdgeserveOptions> = {}) {
       return bytes;
     } };
     const r = await es.handle(request);
-    const raw = bodyOf(r);
-    const text = typeof raw === 'string' ? raw : '';
-    return { status: r.status, headers: r.headers, bytes: r.bytes, json: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined };
+    const text = r.body ?? '';
+    return { status: r.status, headers: r.headers, bytes: r.bytes && joinParts(r.bytes), json: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined };
   };
   const infer = (model: string, request: ClientRequest, headers: Record<string, string> = {}) => {
     const { body, headers: h } = encodeRequest(request);

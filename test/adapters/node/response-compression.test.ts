@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { negotiateCoding } from '../../../adapters/shared/response-compression.ts';
+import { DEFAULT_COMPRESSION, encodeResponse, negotiateCoding } from '../../../adapters/shared/response-compression.ts';
 import type { NodeServer } from '../../../adapters/node/server.ts';
 import { startTestServer } from '../../helpers.ts';
 
@@ -19,6 +19,23 @@ describe('Accept-Encoding negotiation', () => {
     expect(negotiateCoding('deflate')).toBeUndefined();
     expect(negotiateCoding(null)).toBeUndefined();
     expect(negotiateCoding('')).toBeUndefined();
+  });
+});
+
+describe('binary bodies (V2)', () => {
+  const parts = [new TextEncoder().encode('{"a":1}'), new Uint8Array(100_000).fill(7), new Uint8Array([1, 2, 3])];
+  const joined = Buffer.concat(parts);
+
+  it('a binary body in parts compresses as the bytes of its parts joined', async () => {
+    const encoded = await encodeResponse({ status: 200, headers: { 'Content-Type': 'application/x-test' }, body: null, bytes: parts }, 'gzip', DEFAULT_COMPRESSION);
+    expect(encoded.headers['Content-Encoding']).toBe('gzip');
+    expect(gunzipSync(encoded.body as Uint8Array).equals(joined)).toBe(true);
+  });
+
+  it('raw tensor bytes (application/octet-stream) go out as their parts, uncompressed', async () => {
+    const encoded = await encodeResponse({ status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: null, bytes: parts }, 'br, gzip', DEFAULT_COMPRESSION);
+    expect(encoded.headers['Content-Encoding']).toBeUndefined();
+    expect(encoded.body).toBe(parts);
   });
 });
 
