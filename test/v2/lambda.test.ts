@@ -43,7 +43,7 @@ describe('Lambda binary results', () => {
   it('a binary answer is the invocation result base64-encoded with isBase64Encoded, on every event source', async () => {
     const { body, headers } = encodeRequest({ inputs: [{ name: 'x', shape: [3], datatype: 'FP32', binary: binaryOf('FP32', [1, 2, 5]) }], parameters: { binary_data_output: true } });
     for (const encoding of ['apigw-v2', 'apigw-v1', 'function-url', 'alb'] as Encoding[]) {
-      const event = await httpEvent(encoding, '/v2/models/half_plus_two/infer', { method: 'POST', body, headers });
+      const event = await httpEvent(encoding, '/v2/models/half_plus_two/infer', { method: 'POST', body: body as BodyInit, headers });
       const result = (await handler(event, CONTEXT)) as { statusCode: number; isBase64Encoded: boolean; body: string; headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]> };
       expect(result.statusCode, encoding).toBe(200);
       expect(result.isBase64Encoded, encoding).toBe(true);
