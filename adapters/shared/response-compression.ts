@@ -54,8 +54,9 @@ export interface EncodedBody {
 
 /**
  * Raw tensor bytes (V2's binary answers) are sent as they are: float data barely compresses
- * (brotli quality 1 saves about 10 % on the 8 MiB 2×40×6625 float32 answer, in tens of ms),
- * and the client that asked for binary did so to skip work, not to add it.
+ * (measured on the 2 MiB 2×40×6625 float32 ocr answer: brotli quality 1 saves 12 % in 26 ms,
+ * gzip level 1 12 % in 74 ms, against the model's ~1.5 ms run), and the client that asked for
+ * binary did so to skip work, not to add it.
  */
 const UNCOMPRESSED_TYPES = new Set(['application/octet-stream']);
 
