@@ -4,6 +4,7 @@
 // never a stack trace.
 //   edgeserve [serve] [options]   serve a model repository over TF Serving's REST API (npm start)
 //   edgeserve index DIR           write DIR/index.json, the listing an HTTP(S) repository publishes
+//   edgeserve quantize IN OUT …   int8 / fp16 post-training quantization, measured (quantize/command.ts)
 //   edgeserve --version | --help
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,6 +46,9 @@ export async function main(argv: readonly string[], env: EnvRecord, terminal: Te
         return command.exitCode;
       case 'index':
         return await writeIndex(command.dir);
+      case 'quantize':
+        // Imported only here: it needs onnx-proto, which serving never loads.
+        return await (await import('./quantize/command.ts')).quantizeCommand(command.args);
       case 'serve':
         return await serve(command.values, command.notices, terminal);
     }

@@ -17,6 +17,8 @@ export type Command =
   /** `notices`: warnings to log as the server starts (flags accepted without effect, variables not read). */
   | { readonly kind: 'serve'; readonly values: OptionValues; readonly notices: readonly Notice[] }
   | { readonly kind: 'index'; readonly dir: string }
+  /** `edgeserve quantize …`: its arguments, parsed by the quantizer (adapters/node/quantize/). */
+  | { readonly kind: 'quantize'; readonly args: readonly string[] }
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version' }
   /** A usage error: one line naming the flag, variable or command, for exit status 2. */
@@ -40,6 +42,8 @@ function flagTable(): Map<string, OptionSpec & { readonly ignored?: string }> {
 
 /** `argv` is what follows the program name (process.argv.slice(2)). */
 export function parseCommandLine(argv: readonly string[], env: EnvRecord): Command {
+  // A build-time tool with flags of its own (its --help too): none of the server's options apply.
+  if (argv[0] === 'quantize') return { kind: 'quantize', args: argv.slice(1) };
   const until = argv.indexOf('--');
   const options = until < 0 ? argv : argv.slice(0, until);
   if (options.includes('-h') || options.includes('--help')) return { kind: 'help', text: usageText() };

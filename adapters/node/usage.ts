@@ -12,6 +12,7 @@ export function usageText(): string {
   const lines = [
     'Usage: edgeserve [serve] [options]   serve a model repository over TF Serving\'s REST API',
     '       edgeserve index DIR           write DIR/index.json, the listing an HTTP(S) repository publishes',
+    '       edgeserve quantize IN OUT MODE quantize an ONNX model (--int8, --fp16, --int8-static): quantize --help',
     '       edgeserve --version           print the version',
     '',
     'A flag wins over its environment variable, which wins over the default. Flags take',

@@ -1,0 +1,96 @@
+// One quantization, in memory: read and check the model, rewrite it in the asked mode, load the
+// result in both backends edgeserve serves with, measure it against the original on sample
+// requests. Nothing is written here: the caller writes the bytes only once all of this succeeded.
+import { readFile } from 'node:fs/promises';
+import { createNodeBackend } from '../../shared/ort-backends.ts';
+import type { InferenceBackend } from '../../../functions/runtime/backend.ts';
+import { compareModels } from './compare.ts';
+import type { GraphEdit } from './graph-edit.ts';
+import { quantizeDynamic } from './int8-dynamic.ts';
+import { decodeModel, encodeModel, QuantizeError, type Model } from './onnx-model.ts';
+import type { QuantizeMode, QuantizeReport } from './report.ts';
+import { readSampleInputs, type SampleInputs } from './sample-inputs.ts';
+
+export interface QuantizeRequest {
+  readonly input: string;
+  readonly mode: QuantizeMode;
+  /** int8 modes: one scale per output channel. */
+  readonly perChannel: boolean;
+  readonly reduceRange: boolean;
+  /** fp16: graph inputs and outputs keep their float32 type (casts at the edges). */
+  readonly keepIoTypes: boolean;
+  /** Predict requests (JSON lines); else the model's warmup records, if it has any. */
+  readonly calibration?: string;
+  /** int8-static: the activation range estimate, min-max or a percentile of |x| (e.g. 99.99). */
+  readonly percentile?: number;
+}
+
+export interface Quantized {
+  readonly bytes: Uint8Array;
+  readonly report: QuantizeReport;
+}
+
+/** The rewrite of each mode; static quantization also gets the sample inputs and a backend to calibrate on. */
+export type Rewrite = (model: Model, request: QuantizeRequest, context: { inputs?: SampleInputs; backend: InferenceBackend; original: Uint8Array }) => Promise<GraphEdit>;
+
+const REWRITES: Partial<Record<QuantizeMode, Rewrite>> = {
+  int8: async (model, r) => quantizeDynamic(model, r),
+};
+
+export async function quantizeModel(request: QuantizeRequest): Promise<Quantized> {
+  const original = await readFile(request.input).catch((e: NodeJS.ErrnoException) => {
+    throw new QuantizeError(`cannot read ${request.input}: ${e.code === 'ENOENT' ? 'no such file' : e.code ?? e.message}`);
+  });
+  const model = decodeModel(original);
+  const node = await createNodeBackend('ort-node');
+  const web = await createNodeBackend('ort-web');
+  // The original must load: a model onnxruntime refuses cannot be measured, nor served.
+  await loads(node, original, `${request.input} does not load in onnxruntime-node`);
+  const inputs = await readSampleInputs(request.calibration, request.input);
+  const rewrite = REWRITES[request.mode];
+  if (!rewrite) throw new QuantizeError(`--${request.mode} is not available`);
+  const edit = await rewrite(model, request, { inputs, backend: node, original });
+  if (edit.converted.length === 0) {
+    const why = edit.skipped.map((s) => `${s.node} (${s.op}): ${s.note}`).join('; ');
+    throw new QuantizeError(`nothing to quantize in ${request.input}${why ? `: ${why}` : ' (no MatMul, Gemm or Conv)'}`);
+  }
+  const bytes = encodeModel(model);
+  const loadsIn: string[] = [];
+  for (const backend of [node, web]) {
+    await loads(backend, bytes, `the ${request.mode} model does not load in ${backend.name} (a bug in edgeserve quantize, please report it)`);
+    loadsIn.push(backend.name);
+  }
+  const comparison = inputs ? await compareModels(original, bytes, inputs, node) : undefined;
+  const report: QuantizeReport = {
+    mode: request.mode,
+    input: request.input,
+    sizeBefore: original.length,
+    sizeAfter: bytes.length,
+    sizeRatio: bytes.length / original.length,
+    options: optionsOf(request),
+    converted: edit.converted,
+    skipped: edit.skipped,
+    loadsIn,
+    ...(comparison ? { comparison } : { notMeasured: 'no sample requests (give --calibration FILE, or put warmup records in assets.extra/warmup.json beside the model)' }),
+  };
+  return { bytes, report };
+}
+
+async function loads(backend: InferenceBackend, bytes: Uint8Array, failure: string): Promise<void> {
+  try {
+    const session = await backend.createSession(bytes);
+    await session.release();
+  } catch (e) {
+    throw new QuantizeError(`${failure}: ${firstLine(e)}`);
+  }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+}
+
+function optionsOf(r: QuantizeRequest): Record<string, string | number | boolean> {
+  if (r.mode === 'fp16') return { keepIoTypes: r.keepIoTypes };
+  const base = { perChannel: r.perChannel, reduceRange: r.reduceRange };
+  return r.mode === 'int8-static' ? { ...base, calibrate: r.percentile === undefined ? 'minmax' : `percentile=${r.percentile}` } : base;
+}
