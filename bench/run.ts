@@ -238,6 +238,8 @@ rows.push({
   ratio: `${obsCost >= 0 ? '+' : ''}${f(100 * obsCost)}%`, target: '≤ +3%', met: obsCost <= 0.03,
 });
 
+console.error('open inference protocol (v2) …'); rows.push(...(await (await import('./v2.ts')).benchV2Rows(DEFAULT_OUT)));
+
 const header: Row = { what: 'benchmark', edgeserve: 'edgeserve', baseline: 'baseline', ratio: 'ratio', target: 'target', met: true };
 const cols = ['what', 'edgeserve', 'baseline', 'ratio', 'target'] as const;
 const widths = cols.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
