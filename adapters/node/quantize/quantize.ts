@@ -6,6 +6,7 @@ import { createNodeBackend } from '../../shared/ort-backends.ts';
 import type { InferenceBackend } from '../../../functions/runtime/backend.ts';
 import { compareModels } from './compare.ts';
 import type { GraphEdit } from './graph-edit.ts';
+import { convertFloat16 } from './fp16.ts';
 import { quantizeDynamic } from './int8-dynamic.ts';
 import { decodeModel, encodeModel, QuantizeError, type Model } from './onnx-model.ts';
 import type { QuantizeMode, QuantizeReport } from './report.ts';
@@ -35,6 +36,7 @@ export type Rewrite = (model: Model, request: QuantizeRequest, context: { inputs
 
 const REWRITES: Partial<Record<QuantizeMode, Rewrite>> = {
   int8: async (model, r) => quantizeDynamic(model, r),
+  fp16: async (model, r) => convertFloat16(model, r.keepIoTypes),
 };
 
 export async function quantizeModel(request: QuantizeRequest): Promise<Quantized> {
