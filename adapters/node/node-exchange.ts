@@ -32,14 +32,17 @@ export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
       return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
+        let filled = 0; // bytes in `into`; past its end (more than declared) the rest are chunks
         const cleanup = () => {
           req.off('data', onData);
           req.off('end', onEnd);
           req.off('error', onError);
         };
         const onData = (chunk: Buffer) => {
-          if (into && size + chunk.length <= into.length) into.set(chunk, size);
-          else chunks.push(chunk);
+          if (into && chunks.length === 0 && filled + chunk.length <= into.length) {
+            into.set(chunk, filled);
+            filled += chunk.length;
+          } else chunks.push(chunk);
           size += chunk.length;
           if (size > limit) {
             cleanup();
@@ -49,8 +52,9 @@ export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
         };
         const onEnd = () => {
           cleanup();
-          if (into && size === into.length) resolve(into);
-          else resolve(chunks.length === 1 && !into ? chunks[0]! : Buffer.concat(into ? [into.subarray(0, Math.min(size, into.length)), ...chunks] : chunks));
+          if (into && filled === into.length && chunks.length === 0) resolve(into);
+          else if (!into) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+          else resolve(Buffer.concat([into.subarray(0, filled), ...chunks])); // not the declared length: unaligned
         };
         const onError = (e: Error) => {
           cleanup();
