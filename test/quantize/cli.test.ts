@@ -83,6 +83,29 @@ describe('refused models', () => {
   });
 });
 
+describe('refused static quantizations', () => {
+  it('a calibration file that is missing or not JSON', async () => {
+    const output = join(ws.dir, 'static.onnx');
+    const missing = await cli('quantize', ws.model('mnist'), output, '--int8-static', '--calibration', join(ws.dir, 'none.jsonl'));
+    expect(missing).toMatchObject({ status: 1, stderr: `edgeserve quantize: cannot read ${join(ws.dir, 'none.jsonl')}: ENOENT` });
+    await writeFile(join(ws.dir, 'bad.jsonl'), '{"instances": [[0.5]]}\n{oops\n');
+    const bad = await cli('quantize', ws.model('mnist'), output, '--int8-static', '--calibration', join(ws.dir, 'bad.jsonl'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/bad.jsonl line 2: not JSON/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('per-channel on an opset without DequantizeLinear\'s axis', async () => {
+    const input = join(ws.dir, 'opset12.onnx');
+    await writeFile(input, matMul(12));
+    const cal = join(ws.dir, 'mm.jsonl');
+    await writeFile(cal, '{"instances": [[1, 2, 3, 4]]}\n');
+    const run = await cli('quantize', input, join(ws.dir, 'o.onnx'), '--int8-static', '--per-channel', '--calibration', cal);
+    expect(run).toMatchObject({ status: 1, stderr: expect.stringMatching(/opset 12: --int8-static --per-channel needs opset 13/) });
+    expect((await cli('quantize', input, join(ws.dir, 'o.onnx'), '--int8-static', '--calibration', cal)).status).toBe(0); // per tensor: fine
+  });
+});
+
 describe('the command line', () => {
   const USAGE: [string[], RegExp][] = [
     [['m.onnx', 'o.onnx'], /give one of --int8, --fp16, --int8-static/],

@@ -8,6 +8,7 @@ import { compareModels } from './compare.ts';
 import type { GraphEdit } from './graph-edit.ts';
 import { convertFloat16 } from './fp16.ts';
 import { quantizeDynamic } from './int8-dynamic.ts';
+import { quantizeStatic } from './int8-static.ts';
 import { decodeModel, encodeModel, QuantizeError, type Model } from './onnx-model.ts';
 import type { QuantizeMode, QuantizeReport } from './report.ts';
 import { readSampleInputs, type SampleInputs } from './sample-inputs.ts';
@@ -37,6 +38,7 @@ export type Rewrite = (model: Model, request: QuantizeRequest, context: { inputs
 const REWRITES: Partial<Record<QuantizeMode, Rewrite>> = {
   int8: async (model, r) => quantizeDynamic(model, r),
   fp16: async (model, r) => convertFloat16(model, r.keepIoTypes),
+  'int8-static': quantizeStatic,
 };
 
 export async function quantizeModel(request: QuantizeRequest): Promise<Quantized> {
