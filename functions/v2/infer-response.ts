@@ -64,9 +64,11 @@ async function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], m
     if (header.length > maxBytes) throw new ResponseTooLargeError(maxBytes);
     return header;
   }
+  // About 14 bytes a number, plus the room the number writer reserves for its first block (33 a
+  // number, up to ~2,000 numbers): a small answer is written without growing the buffer.
   const sink = new ByteSink(maxBytes, () => {
     throw new ResponseTooLargeError(maxBytes);
-  }, 256 + elements * 14);
+  }, 256 + elements * 14 + Math.min(elements, 2048) * 33);
   const steps = (function* () {
     sink.text(start);
     let b = 0;

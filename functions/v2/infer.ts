@@ -44,7 +44,10 @@ export async function infer(model: string, selector: VersionSelector, request: R
       selector,
       api: 'infer',
       field: (name) => body.request.doc.get(name),
-      forward: { method: 'POST', pathAndQuery: request.pathAndQuery, body: body.bytes, headers: forwardHeaders(request, body) },
+      // Built only for a remote arm: most requests never need it.
+      get forward() {
+        return { method: 'POST', pathAndQuery: request.pathAndQuery, body: body.bytes, headers: forwardHeaders(request, body) };
+      },
       decode(servable) {
         const signature = servable.signatures.get(DEFAULT_SIGNATURE)!;
         const feeds = decodeInputs(body, signature, model);
