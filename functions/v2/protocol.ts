@@ -3,7 +3,8 @@
 // request ids, metrics and records, and maps failures; this file routes a target to its call.
 // The health probes are answered to anyone, as /edgeserve/live and /ready are.
 import { readBodyText } from '../rest/body.ts';
-import type { RestResponse } from '../rest/exchange.ts';
+import type { RestRequest, RestResponse } from '../rest/exchange.ts';
+import type { RestScope } from '../rest/request-log.ts';
 import type { Protocol, ProtocolCall } from '../rest/protocol.ts';
 import { jsonResponse, type ResponseOptions } from '../rest/responses.ts';
 import { JsonParseError, parseJson } from '../util/json/parse.ts';
@@ -29,6 +30,11 @@ export function openInferenceProtocol(options: V2Options): Protocol {
     const ready = manager.readiness().ready;
     return json(ready ? 200 : 400, JSON.stringify({ ready }));
   };
+  /** A model offloaded as a whole: its remote server answers its metadata and readiness (as TF Serving's side does). */
+  const offloaded = async (model: string, request: RestRequest, scope: RestScope) => {
+    const remote = await options.inference.offloadOf(model, scope);
+    return remote && options.inference.forward(remote, { method: 'GET', pathAndQuery: request.pathAndQuery, body: undefined });
+  };
   return {
     entrypoint: 'V2',
     owns: isV2Path,
@@ -45,11 +51,16 @@ export function openInferenceProtocol(options: V2Options): Protocol {
         case 'server':
           return { model: '', api: '', scope: 'predict', answer: async () => json(200, serverMetadata()) };
         case 'model-metadata':
-          return { model: route.model, api: '', scope: 'predict', answer: async (_r, scope) => json(200, await modelMetadata(manager, route.model, route.selector, scope)) };
+          return {
+            model: route.model, api: '', scope: 'predict',
+            answer: async (request, scope) => (await offloaded(route.model, request, scope)) ?? json(200, await modelMetadata(manager, route.model, route.selector, scope)),
+          };
         case 'model-ready':
           return {
             model: route.model, api: '', scope: 'predict',
-            async answer(_r, scope) {
+            async answer(request, scope) {
+              const remote = await offloaded(route.model, request, scope);
+              if (remote) return remote;
               const ready = await modelReady(manager, route.model, route.selector, scope);
               return json(ready ? 200 : 400, JSON.stringify({ name: route.model, ready }));
             },

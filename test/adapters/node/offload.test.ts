@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeServer } from '../../../adapters/node/server.ts';
 import { call } from '../../conformance/cases.ts';
 import { startTestServer } from '../../helpers.ts';
+import { binaryOf, hex, infer } from '../../v2/client.ts';
 
 let backend: NodeServer;
 let edge: NodeServer;
@@ -56,6 +57,20 @@ describe('offload to a remote backend', () => {
     });
   });
 
+  it('forwards V2 infer (JSON and binary, both ways), metadata and readiness as they came', async () => {
+    const json = await infer(viaEdge, '/v2/models/half_plus_two/infer', { inputs: [{ name: 'x', shape: [2], datatype: 'FP32', data: [1, 2] }] });
+    expect(json).toMatchObject({ status: 200, json: { model_version: '2', outputs: [{ name: 'y', data: [2.5, 3] }] } });
+    expect(json.headers.get('x-edgeserve-offload')).toBe(backend.url);
+    const binary = await infer(viaEdge, '/v2/models/half_plus_two/infer', {
+      inputs: [{ name: 'x', shape: [3], datatype: 'FP32', binary: binaryOf('FP32', [1, 2, 5]) }], parameters: { binary_data_output: true },
+    });
+    expect(binary.status).toBe(200);
+    expect(binary.headers.get('content-type')).toBe('application/octet-stream');
+    expect(hex(binary.outputs[0]!.binary!)).toBe('00 00 20 40 00 00 40 40 00 00 90 40');
+    expect((await call(viaEdge, 'GET', '/v2/models/half_plus_two')).json).toMatchObject({ name: 'half_plus_two', versions: ['2'], platform: 'onnx' });
+    expect((await call(viaEdge, 'GET', '/v2/models/half_plus_two/ready')).json).toEqual({ name: 'half_plus_two', ready: true });
+  });
+
   it('answers 504 for a backend that does not answer in time, 502 for one that cannot be reached', async () => {
     const started = Date.now();
     expect(await call(viaEdge, 'POST', '/v1/models/slow:predict', '{"instances": [1.0]}')).toMatchObject({
@@ -96,6 +111,14 @@ describe('a routing arm on a remote backend', () => {
       const arms = new Set<string>();
       for (let i = 0; i < 40; i++) arms.add((await call(f, 'POST', '/v1/models/half_plus_two:predict', '{"instances": [1.0]}')).headers.get('x-edgeserve-arm')!);
       expect(arms).toEqual(new Set(['local', 'gpu']));
+      // A V2 binary infer on the remote arm is forwarded with its framing, its answer passed back as bytes.
+      const v2 = await infer(f, '/v2/models/half_plus_two/infer', {
+        inputs: [{ name: 'x', shape: [3], datatype: 'FP32', binary: binaryOf('FP32', [1, 2, 5]) }], parameters: { binary_data_output: true },
+      }, { 'x-edgeserve-arm': 'gpu' });
+      expect(v2.status).toBe(200);
+      expect(v2.headers.get('x-edgeserve-arm')).toBe('gpu');
+      expect(v2.headers.get('x-edgeserve-offload')).toBe(backend.url);
+      expect(hex(v2.outputs[0]!.binary!)).toBe('00 00 20 40 00 00 40 40 00 00 90 40');
     } finally {
       await routed.close();
       await repo.remove();
