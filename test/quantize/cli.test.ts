@@ -1,5 +1,6 @@
 // `edgeserve quantize`'s failures: a corrupt or unsupported model is refused with one line naming
 // the problem, exit status 1, and no output file; a bad command line is exit status 2.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -137,6 +138,17 @@ describe('the command line', () => {
 
   it('the server\'s --help names the command', async () => {
     expect((await cli('--help')).stdout).toContain('edgeserve quantize IN OUT');
+  });
+
+  it('as a process: the exit status and one line on stderr, no stack trace', () => {
+    const main = join(import.meta.dirname, '../../adapters/node/main.ts');
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', main, 'quantize', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const refused = run(join(ws.dir, 'cli-no-such.onnx'), join(ws.dir, 'cli-out.onnx'), '--int8');
+    expect([refused.status, refused.stderr.trim().split('\n')]).toEqual([1, [`edgeserve quantize: cannot read ${join(ws.dir, 'cli-no-such.onnx')}: no such file`]]);
+    const usage = run('--int8');
+    expect(usage.status).toBe(2);
+    const ok = run(ws.model('gemm'), join(ws.dir, 'cli-out.onnx'), '--int8', '--json');
+    expect([ok.status, JSON.parse(ok.stdout).mode]).toEqual([0, 'int8']);
   });
 
   it('prints a text report by default', async () => {
