@@ -112,6 +112,17 @@ describe('V2 metrics, records and request ids', () => {
   });
 });
 
+describe('V2 payload sampling', () => {
+  it('a sampled record holds the JSON part of a binary request, never its tensor bytes', async () => {
+    const { infer, records } = await server({ requestBodySampleRate: 1 });
+    const request: ClientRequest = { inputs: [{ name: 'x', shape: [3], datatype: 'FP32', binary: binaryOf('FP32', [1, 2, 5]) }] };
+    expect((await infer('half_plus_two', request)).status).toBe(200);
+    const { body, headers } = encodeRequest(request);
+    const json = new TextDecoder().decode(body.subarray(0, Number(headers['Inference-Header-Content-Length'])));
+    expect(records.at(-1)!.request_body).toBe(json);
+  });
+});
+
 describe('V2 limits', () => {
   it('a body past --max_body_bytes is a 413 V2 error', async () => {
     const { infer } = await server({ maxBodyBytes: 100 });
