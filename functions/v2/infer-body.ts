@@ -40,7 +40,8 @@ export async function readInferBody(request: RestRequest, limits: BodyLimits, ma
   }
   const text = utf8.decode(bytes.subarray(0, headerLength ?? bytes.byteLength));
   if (sampleRate > 0 && Math.random() < sampleRate) scope.bodyText = text; // the JSON only, never tensor bytes
-  const parsed = parseInferRequest(await parse(text, maxElements), maxElements);
+  const doc = parse(text, maxElements);
+  const parsed = parseInferRequest(doc instanceof Promise ? await doc : doc, maxElements);
   const binary = new Map<string, Uint8Array>();
   let offset = headerLength ?? bytes.byteLength;
   for (const input of parsed.inputs) {
@@ -64,16 +65,24 @@ function headerLengthOf(value: string | null): number | undefined {
   return Number(trimmed);
 }
 
-async function parse(text: string, maxElements: number): Promise<JsonValue> {
+/** The JSON, parsed at once when small (no await) or in time slices when big; errors as 400s. */
+function parse(text: string, maxElements: number): JsonValue | Promise<JsonValue> {
   if (text.length === 0) throw invalidArgument('The inference request is empty');
   // The exact limit is on the shapes' products (infer-request.ts), which each input's data must
   // match; the parser stops a body whose numbers pass it, with room for the shapes' own numbers.
   const options = { numberRuns: true, maxNumbers: maxElements + NON_DATA_NUMBERS };
   try {
-    return text.length < SLICED_JSON_CHARS ? parseJson(text, undefined, options) : await parseJsonSliced(text, new TimeSlicer(), undefined, options);
+    if (text.length < SLICED_JSON_CHARS) return parseJson(text, undefined, options);
   } catch (e) {
-    if (e instanceof TooManyNumbersError) throw new ElementLimitError(e.limit);
-    if (e instanceof JsonParseError) throw invalidArgument(`JSON parse error: ${e.message}`);
-    throw e;
+    throw parseError(e);
   }
+  return parseJsonSliced(text, new TimeSlicer(), undefined, options).catch((e: unknown) => {
+    throw parseError(e);
+  });
+}
+
+function parseError(e: unknown): unknown {
+  if (e instanceof TooManyNumbersError) return new ElementLimitError(e.limit);
+  if (e instanceof JsonParseError) return invalidArgument(`JSON parse error: ${e.message}`);
+  return e;
 }

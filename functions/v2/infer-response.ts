@@ -35,11 +35,23 @@ const EMPTY = new Uint8Array(0);
 const COMMA = new Uint8Array([0x2c]);
 const encoder = new TextEncoder();
 
-export async function inferResponse(answer: InferAnswer, maxBytes: number, options: ResponseOptions, headers: Record<string, string>): Promise<RestResponse> {
-  const binary = answer.outputs.filter((o) => o.binary).map((o) => tensorBytes(o.tensor));
-  const binaryBytes = binary.reduce((n, b) => n + b.byteLength, 0);
+/** The answer; a promise only when a big JSON answer is written in time slices. */
+export function inferResponse(answer: InferAnswer, maxBytes: number, options: ResponseOptions, headers: Record<string, string>): RestResponse | Promise<RestResponse> {
+  const binary: Uint8Array[] = [];
+  let binaryBytes = 0;
+  for (const o of answer.outputs) {
+    if (!o.binary) continue;
+    const bytes = tensorBytes(o.tensor);
+    binary.push(bytes);
+    binaryBytes += bytes.byteLength;
+  }
   if (binaryBytes > maxBytes) throw new ResponseTooLargeError(maxBytes);
-  const header = await writeHeader(answer, binary, maxBytes - binaryBytes);
+  const header = writeHeader(answer, binary, maxBytes - binaryBytes);
+  const respond = (text: string) => withHeader(text, binary, options, headers);
+  return typeof header === 'string' ? respond(header) : header.then(respond);
+}
+
+function withHeader(header: string, binary: readonly Uint8Array[], options: ResponseOptions, headers: Record<string, string>): RestResponse {
   if (binary.length === 0) return jsonResponse(200, header, options, headers);
   const head = encoder.encode(header);
   const binaryHeaders = { ...headers, 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(head.byteLength) };
@@ -51,7 +63,7 @@ export async function inferResponse(answer: InferAnswer, maxBytes: number, optio
 /** Answers from this many JSON elements on are written in time slices (as TF Serving's predict answers). */
 const SLICED_OUTPUT_ELEMENTS = 65_536;
 
-async function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxBytes: number): Promise<string> {
+function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxBytes: number): string | Promise<string> {
   const start = `{${answer.id === undefined ? '' : `"id":${quoteJsonString(answer.id)},`}"model_name":${quoteJsonString(answer.model)},"model_version":"${answer.version}","outputs":[`;
   const outputStart = (o: ResponseOutput, k: number) =>
     `${k > 0 ? ',' : ''}{"name":${quoteJsonString(o.name)},"datatype":"${v2Datatype(o.tensor.dtype)}","shape":[${o.tensor.dims.join(',')}]`;
@@ -83,12 +95,15 @@ async function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], m
     }
     sink.text(']}');
   })();
-  if (elements < SLICED_OUTPUT_ELEMENTS) while (!steps.next().done);
-  else {
+  if (elements < SLICED_OUTPUT_ELEMENTS) {
+    while (!steps.next().done);
+    return sink.finish();
+  }
+  return (async () => {
     const slicer = new TimeSlicer();
     while (!steps.next().done) await slicer.pause();
-  }
-  return sink.finish();
+    return sink.finish();
+  })();
 }
 
 /** One output's data, a run of WRITE_STEP elements per step (each step a chance to pause). */

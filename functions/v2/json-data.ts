@@ -35,7 +35,7 @@ export function tensorDataFromJson(data: JsonValue, target: DataTarget): TensorD
     throw invalidArgument(`Input '${target.name}': shape [${target.shape.join(',')}] holds ${target.elements} elements, but its 'data' holds ${held}`);
   }
   const out = allocate(target.dtype, target.elements);
-  const put = leafPut(target.dtype, out);
+  let put: Put | undefined; // made on the first leaf that is not in a number run
   let i = 0;
   const fail = (v: JsonValue, at: number) =>
     invalidArgument(`Input '${target.name}': element ${at} of 'data' (${jsonDebugString(v)}) is not a ${v2Datatype(target.dtype)} value`);
@@ -47,7 +47,7 @@ export function tensorDataFromJson(data: JsonValue, target: DataTarget): TensorD
     } else if (Array.isArray(v)) {
       for (const item of v) fill(item);
     } else {
-      if (!put(v, i)) throw fail(v, i);
+      if (!(put ??= leafPut(target.dtype, out))(v, i)) throw fail(v, i);
       i++;
     }
   };
