@@ -48,6 +48,10 @@ function view(dtype: Exclude<DType, 'string'>, buffer: ArrayBuffer, offset: numb
 
 /** BYTES: exactly `elements` length-prefixed strings, filling the input's bytes to the end. */
 function bytesElements(bytes: Uint8Array, target: DataTarget): string[] {
+  // Each element takes 4 bytes at least: a shape claiming more than the bytes hold is refused first.
+  if (target.elements * 4 > bytes.byteLength) {
+    throw invalidArgument(`Input '${target.name}': binary BYTES data of ${bytes.byteLength} bytes cannot hold the ${target.elements} elements of shape [${target.shape.join(',')}]`);
+  }
   const out = new Array<string>(target.elements);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;

@@ -201,11 +201,13 @@ export function defineV2Suite(name: string, fetcher: () => Fetcher, options: { r
       await refused(400, bodyWith(8, twelve), /follow the last binary input/);
       await refused(400, bodyWith(12, twelve, [4]), /does not match shape \[4\]/);
       await refused(400, bodyWith(-1, twelve), /binary_data_size must be a non-negative integer/);
-      const bytesBody = (bytes: Uint8Array) => infer(f, '/v2/models/all_dtypes/infer', {
-        inputs: DTYPE_CASES.map((c) => (c.name === 's' ? { name: 's', shape: [1], datatype: 'BYTES', binary: bytes } : { name: c.name, shape: [0], datatype: c.datatype, data: [] })),
+      const bytesBody = (bytes: Uint8Array, n = 1) => infer(f, '/v2/models/all_dtypes/infer', {
+        inputs: DTYPE_CASES.map((c) => (c.name === 's' ? { name: 's', shape: [n], datatype: 'BYTES', binary: bytes } : { name: c.name, shape: [0], datatype: c.datatype, data: [] })),
       });
+      await refused(400, bytesBody(new Uint8Array([5, 0, 0, 0, 0x61, 0x62, 0x63, 0x64, 0x65]), 2), /ends before element 1's length/);
       await refused(400, bytesBody(new Uint8Array([9, 0, 0, 0, 0x61])), /claims 9 bytes/);
-      await refused(400, bytesBody(new Uint8Array([1, 0])), /ends before element 0/);
+      await refused(400, bytesBody(new Uint8Array([1, 0])), /cannot hold the 1 elements/);
+      await refused(400, bytesBody(new Uint8Array([1, 0, 0, 0, 0x61, 2, 0])), /bytes of binary data follow its last BYTES element/);
       const boolBody = infer(f, '/v2/models/all_dtypes/infer', {
         inputs: DTYPE_CASES.map((c) => (c.name === 'b' ? { name: 'b', shape: [1], datatype: 'BOOL', binary: new Uint8Array([2]) } : { name: c.name, shape: [0], datatype: c.datatype, data: [] })),
       });
