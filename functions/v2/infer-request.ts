@@ -85,8 +85,13 @@ export function parseInferRequest(doc: JsonValue, maxElements: number): V2InferR
 }
 
 function parseShape(value: JsonValue | undefined, name: string): number[] {
-  const dims = list(value);
   const bad = () => invalidArgument(`Input '${name}' must have a 'shape' list of non-negative integers`);
+  if (value instanceof NumberRun) {
+    // The usual shape: a run of integer literals (below 2^53, exact), read without a value per dim.
+    if (value.intCount !== value.length || value.values.some((d) => d < 0)) throw bad();
+    return Array.from(value.values);
+  }
+  const dims = list(value);
   if (dims === undefined) throw bad();
   return dims.map((d) => {
     if (!(d instanceof JsonInt) || d.text !== undefined || d.value < 0) throw bad();

@@ -64,15 +64,13 @@ function withHeader(header: string, binary: readonly Uint8Array[], options: Resp
 const SLICED_OUTPUT_ELEMENTS = 65_536;
 
 function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxBytes: number): string | Promise<string> {
-  const start = `{${answer.id === undefined ? '' : `"id":${quoteJsonString(answer.id)},`}"model_name":${quoteJsonString(answer.model)},"model_version":"${answer.version}","outputs":[`;
-  const outputStart = (o: ResponseOutput, k: number) =>
-    `${k > 0 ? ',' : ''}{"name":${quoteJsonString(o.name)},"datatype":"${v2Datatype(o.tensor.dtype)}","shape":[${o.tensor.dims.join(',')}]`;
-  const binaryParameters = (b: Uint8Array) => `,"parameters":{"binary_data_size":${b.byteLength}}}`;
   let elements = 0;
   for (const o of answer.outputs) if (!o.binary) elements += elementCount(o.tensor.dims);
   if (elements === 0) {
     // Only binary outputs: a header of a few hundred bytes, no data to write.
-    const header = `${start}${answer.outputs.map((o, k) => outputStart(o, k) + binaryParameters(binary[k]!)).join('')}]}`;
+    let header = answerStart(answer);
+    answer.outputs.forEach((o, k) => (header += outputStart(o, k) + binaryParameters(binary[k]!)));
+    header += ']}';
     if (header.length > maxBytes) throw new ResponseTooLargeError(maxBytes);
     return header;
   }
@@ -81,22 +79,9 @@ function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxByte
   const sink = new ByteSink(maxBytes, () => {
     throw new ResponseTooLargeError(maxBytes);
   }, 256 + elements * 14 + Math.min(elements, 2048) * 33);
-  const steps = (function* () {
-    sink.text(start);
-    let b = 0;
-    for (const [k, o] of answer.outputs.entries()) {
-      sink.text(outputStart(o, k));
-      if (o.binary) sink.text(binaryParameters(binary[b++]!));
-      else {
-        sink.text(',"data":[');
-        yield* dataSteps(sink, o.tensor);
-        sink.text(']}');
-      }
-    }
-    sink.text(']}');
-  })();
+  const steps = outputSteps(sink, answer, binary, elements < SLICED_OUTPUT_ELEMENTS ? Infinity : WRITE_STEP);
   if (elements < SLICED_OUTPUT_ELEMENTS) {
-    while (!steps.next().done);
+    steps.next(); // one step: everything
     return sink.finish();
   }
   return (async () => {
@@ -106,22 +91,42 @@ function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxByte
   })();
 }
 
-/** One output's data, a run of WRITE_STEP elements per step (each step a chance to pause). */
-function* dataSteps(sink: ByteSink, tensor: Tensor): Generator<undefined, void, undefined> {
-  const n = elementCount(tensor.dims);
+const answerStart = (a: InferAnswer) =>
+  `{${a.id === undefined ? '' : `"id":${quoteJsonString(a.id)},`}"model_name":${quoteJsonString(a.model)},"model_version":"${a.version}","outputs":[`;
+const outputStart = (o: ResponseOutput, k: number) =>
+  `${k > 0 ? ',' : ''}{"name":${quoteJsonString(o.name)},"datatype":"${v2Datatype(o.tensor.dtype)}","shape":[${o.tensor.dims.join(',')}]`;
+const binaryParameters = (b: Uint8Array) => `,"parameters":{"binary_data_size":${b.byteLength}}}`;
+
+/** The whole JSON header, `step` elements between two chances to pause (Infinity: none). */
+function* outputSteps(sink: ByteSink, answer: InferAnswer, binary: readonly Uint8Array[], step: number): Generator<undefined, void, undefined> {
+  let text = answerStart(answer);
+  let b = 0;
+  for (const [k, o] of answer.outputs.entries()) {
+    text += outputStart(o, k);
+    if (o.binary) {
+      text += binaryParameters(binary[b++]!);
+      continue;
+    }
+    sink.text(`${text},"data":[`);
+    const n = elementCount(o.tensor.dims);
+    for (let done = 0; done < n; done += step) {
+      writeData(sink, o.tensor, done, Math.min(step, n - done));
+      if (done + step < n) yield;
+    }
+    text = ']}';
+  }
+  sink.text(`${text}]}`);
+}
+
+/** Elements from..from+count-1 of one output's data, with their separators. */
+function writeData(sink: ByteSink, tensor: Tensor, from: number, count: number): void {
   if (tensor.dtype === 'string') {
     const strings = tensor.data as string[];
-    for (let i = 0; i < n; i++) {
-      sink.text(i > 0 ? `,${quoteJsonString(strings[i]!)}` : quoteJsonString(strings[i]!));
-      if (i % WRITE_STEP === WRITE_STEP - 1) yield;
-    }
+    for (let i = from; i < from + count; i++) sink.text(i > 0 ? `,${quoteJsonString(strings[i]!)}` : quoteJsonString(strings[i]!));
     return;
   }
   const { kind, data } = numbers(tensor);
-  for (let done = 0; done < n; done += WRITE_STEP) {
-    writeNumberRun(sink, kind, data, done, Math.min(WRITE_STEP, n - done), done === 0 ? EMPTY : COMMA, COMMA);
-    if (done + WRITE_STEP < n) yield;
-  }
+  writeNumberRun(sink, kind, data, from, count, from === 0 ? EMPTY : COMMA, COMMA);
 }
 
 /** How a numeric tensor's elements are written; a half is widened to the float it is exactly. */
