@@ -11,7 +11,7 @@ import { OptionError } from './options/parse-value.ts';
 
 export type ServingOptions = Pick<
   EdgeserveOptions,
-  | 'config' | 'cors' | 'routingAdmin' | 'metricsPath' | 'requestBodySampleRate' | 'maxBodyBytes' | 'maxGzipRatio'
+  | 'config' | 'cors' | 'routingAdmin' | 'dashboardPath' | 'metricsPath' | 'requestBodySampleRate' | 'maxBodyBytes' | 'maxGzipRatio'
   | 'maxRequestElements' | 'maxResponseBytes' | 'timeoutMs'
   | 'refreshIntervalMs' | 'memoryBudgetBytes' | 'maxLoadRetries' | 'loadRetryIntervalMs' | 'loadTimeoutMs'
   | 'warmup' | 'warmupIterations' | 'batching' | 'auth' | 'allowVersionLabelsForUnavailableModels'
@@ -47,6 +47,7 @@ export function servingChoice(values: OptionValues, paths: PlatformPaths = {}): 
     config,
     cors: values.cors,
     routingAdmin: values.routingAdmin,
+    dashboardPath: dashboardPath(values.dashboardPath),
     metricsPath: values.prometheusPath || undefined,
     requestBodySampleRate: values.logRequestBodies,
     maxBodyBytes: values.maxBodyBytes,
@@ -68,6 +69,15 @@ export function servingChoice(values: OptionValues, paths: PlatformPaths = {}): 
     allowVersionLabelsForUnavailableModels: values.allowVersionLabelsForUnavailableModels,
   };
   return { serving, source, notices };
+}
+
+/** An exact path outside the protocols' own trees (a dashboard under /v1/ would shadow TF Serving's grammar). */
+function dashboardPath(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  if (!/^\/[\x21-\x7e]*$/.test(path) || path.includes('?') || /^\/v[12](\/|$)/i.test(path)) {
+    throw new OptionError(`--dashboard_path must be a path starting with / outside /v1/ and /v2/, not ${JSON.stringify(path)}`);
+  }
+  return path;
 }
 
 /** The serving options alone (Workers, which have no single-model mode, and tests). */

@@ -14,6 +14,8 @@ import { AccessGuard } from './auth/access-guard.ts';
 import type { AuthConfig } from './auth/auth-config.ts';
 import { Inference } from './inference/inference.ts';
 import { openInferenceProtocol } from './v2/protocol.ts';
+import { LoadEvents } from './metrics/load-events.ts';
+import { DEFAULT_DASHBOARD_PATH } from './rest/operator/operator-api.ts';
 import { RoutingRegistry } from './routing/routing-registry.ts';
 import { Loader } from './serving/loader.ts';
 import type { ListingCache } from './serving/listing-cache.ts';
@@ -52,8 +54,14 @@ export interface EdgeserveOptions {
   /** Opens the store of a model whose config gives an absolute base_path (`/models/x`, `s3://…`). */
   readonly openStore?: StoreOpener;
   readonly cors?: boolean;
-  /** Serve GET /edgeserve/routing with per-arm counts (off by default: it is unauthenticated). */
+  /**
+   * Serve the operator API (/edgeserve/api/repository), the dashboard and the deprecated GET
+   * /edgeserve/routing without authentication (off by default). With an auth config, the operator
+   * API and dashboard are served to the admin scope whatever this says.
+   */
   readonly routingAdmin?: boolean;
+  /** Where the dashboard is served (default /edgeserve/dashboard). */
+  readonly dashboardPath?: string;
   /** Serve Prometheus metrics at this exact path (TF Serving's is /monitoring/prometheus/metrics). */
   readonly metricsPath?: string;
   /** One record per /v1 request (a JSON log line, an EMF line …); none: no request log. */
@@ -100,7 +108,9 @@ export interface Edgeserve {
 }
 
 export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
-  const logger = options.logger ?? consoleLogger;
+  // Load outcomes (sizes, recent failures) for the operator API, taken from serving's own events.
+  const loadEvents = new LoadEvents();
+  const logger = loadEvents.tap(options.logger ?? consoleLogger);
   const d = DEFAULT_SERVING_OPTIONS;
   const metrics = new ServingMetrics();
   // Every storage request is counted (requests by operation and outcome, bytes read).
@@ -137,6 +147,8 @@ export function createEdgeserve(options: EdgeserveOptions): Edgeserve {
     inference,
     routing,
     routingAdmin: options.routingAdmin ?? false,
+    // Admin pages: served to the admin scope with auth on, and to everyone only when asked for.
+    operator: guard || options.routingAdmin ? { dashboardPath: options.dashboardPath ?? DEFAULT_DASHBOARD_PATH, loadEvents } : undefined,
     metrics,
     metricsPath: options.metricsPath,
     backendName: () => options.backend.name,

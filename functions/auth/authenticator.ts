@@ -66,9 +66,26 @@ export class Authenticator {
 
 function credentialOf(header: (name: string) => string | null): string | undefined {
   const authorization = header('authorization');
-  const bearer = authorization === null ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  const bearer = authorization === null ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? basicPassword(authorization);
   const value = bearer ?? header('x-api-key')?.trim();
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * HTTP Basic's password (the user name is ignored): the one credential a browser sends by itself,
+ * so that the dashboard can be opened with a key (operator/operator-api.ts asks for it).
+ */
+function basicPassword(authorization: string): string | undefined {
+  const encoded = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(authorization)?.[1];
+  if (encoded === undefined) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder().decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+  const colon = text.indexOf(':');
+  return colon < 0 ? undefined : text.slice(colon + 1);
 }
 
 /** OAuth's space-separated `scope` string, or an array of strings. */

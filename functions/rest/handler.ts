@@ -13,6 +13,7 @@ import type { Protocol } from './protocol.ts';
 import { requestRecord, serverTiming, type RestScope } from './request-log.ts';
 import { errorBody, errorResponse, jsonResponse, libeventErrorPage, preflightResponse } from './responses.ts';
 import { isRestPath, parseRestCall } from './url-grammar.ts';
+import { basicChallenge, isDashboardPath } from './operator/operator-api.ts';
 
 export { ROUTING_ADMIN_PATH } from './admin.ts';
 
@@ -59,7 +60,9 @@ export function createRestHandler(options: RestOptions): RestHandler {
     if (!protocol && isAdminPage(method, path, options)) {
       const access = guard && (await guard.authenticate((n) => request.header(n), path));
       const allowed = access?.ok ? guard!.authorize(access.principal, 'admin', path) : access;
-      return allowed && !allowed.ok ? denialResponse(allowed, options) : adminPage(path, options);
+      if (allowed && !allowed.ok) return denialResponse(isDashboardPath(path, options) ? basicChallenge(allowed) : allowed, options);
+      const mayUse = (name: string) => !allowed || guard!.permits(allowed.principal, 'admin', name);
+      return adminPage(path, options, { mayUse, waitUntil: request.waitUntil && ((work) => request.waitUntil!(work)) });
     }
     if (!protocol && !isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);

@@ -6,6 +6,7 @@ import { JsonInt } from '../util/json/value.ts';
 import { invalidArgument } from '../util/status.ts';
 import type { VersionSelector } from '../serving/servable-request.ts';
 import type { Arm, RoutingConfig } from '../config/routing-config.ts';
+import { ArmWindow } from './arm-window.ts';
 
 export interface RouteInput {
   header(name: string): string | null;
@@ -26,8 +27,10 @@ export class ArmStats {
   requests = 0;
   errors = 0;
   latencyUsTotal = 0;
-  shadowCompared = 0;
-  shadowAgreed = 0;
+  /** The last minutes of this arm's traffic, for the operator API (routing/arm-window.ts). */
+  readonly recent: ArmWindow;
+  private compared = 0;
+  private agreed = 0;
   /** When the fallback took this arm out of rotation (a circuit breaker's "open"), if it did. */
   trippedAt: number | undefined;
   private readonly window = new Uint8Array(WINDOW);
@@ -35,7 +38,32 @@ export class ArmStats {
   private next = 0;
   private windowErrors = 0;
 
+  constructor(now?: () => number) {
+    this.recent = new ArmWindow(now);
+  }
+
+  // Accessors, not fields: the shadow run (inference/shadow-run.ts) counts with `++`, and each
+  // count must also reach the recent window (a comparison, then whether it agreed).
+  get shadowCompared(): number {
+    return this.compared;
+  }
+
+  set shadowCompared(value: number) {
+    if (value > this.compared) this.recent.shadowCompared();
+    this.compared = value;
+  }
+
+  get shadowAgreed(): number {
+    return this.agreed;
+  }
+
+  set shadowAgreed(value: number) {
+    if (value > this.agreed) this.recent.shadowAgreed();
+    this.agreed = value;
+  }
+
   record(ok: boolean, latencyUs: number): void {
+    this.recent.request(ok, latencyUs);
     this.requests++;
     if (!ok) this.errors++;
     this.latencyUsTotal += latencyUs;

@@ -70,8 +70,8 @@ export class RoutingRegistry {
     return out;
   }
 
-  /** The routers of the models that route now, brought in line with their current configs. */
-  private current(configs: Iterable<ModelConfig>): Router[] {
+  /** The routers of the models that route now, brought in line with their current configs (the operator API's view). */
+  current(configs: Iterable<ModelConfig>): Router[] {
     const routed: Router[] = [];
     const names = new Set<string>();
     for (const config of configs) {
