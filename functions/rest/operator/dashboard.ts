@@ -1,7 +1,8 @@
 // The dashboard: one HTML page, rendered here from the repository view, with one inline style and
 // one inline script that fetches the operator API every few seconds and renders again. Nothing is
 // loaded from elsewhere (it works offline, and the page's CSP forbids it), there is no build step,
-// and the layout is one column of cards that a phone can read. `renderView` is the one renderer:
+// and the layout is one column of cards; on a phone's width each table row becomes a small block
+// of "column: value" lines, so no figure is hidden behind a sideways scroll. `renderView` is the one renderer:
 // the server calls it for the first paint, and its source text is the script's renderer, so the
 // two can never differ. It must therefore stay self-contained (its helpers are nested in it) and
 // plain (no imports, no closures over module scope).
@@ -19,7 +20,7 @@ export function renderView(view: RepositoryView): string {
   const ms = (x: number | null): string => (x === null ? '—' : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
   const table = (head: string[], rows: string[][]): string =>
     `<div class="scroll"><table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows
-      .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
+      .map((r) => `<tr>${r.map((c, i) => `<td data-label="${head[i]}">${c}</td>`).join('')}</tr>`)
       .join('')}</table></div>`;
   const cards = view.models.map((m) => {
     const labels = m.labels.length
@@ -58,7 +59,8 @@ export function renderView(view: RepositoryView): string {
       )}</section>`
     : '';
   const when = esc(view.time.slice(11, 19));
-  return `<p class="meta">${view.models.length} models · updated ${when} UTC · figures over the last ${Math.round(view.window_seconds / 60)} min, this instance</p>${cards.join('')}${errors}`;
+  const count = view.models.length === 1 ? '1 model' : `${view.models.length} models`;
+  return `<p class="meta">${count} · updated ${when} UTC · figures over the last ${Math.round(view.window_seconds / 60)} min, this instance</p>${cards.join('')}${errors}`;
 }
 
 const STYLE = `
@@ -74,7 +76,10 @@ th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #e4e6ea;white-s
 .warn{color:#c5221f;font-weight:600}.meta,.note{color:#5f6368;font-size:.9em;margin:.3em 0}
 .bar{display:inline-block;width:4em;height:.6em;background:#e4e6ea;border-radius:.3em;vertical-align:middle}
 .bar span{display:block;height:100%;background:#1a73e8;border-radius:.3em}
-#status{float:right;font-size:.8em;color:#aaa}`;
+#status{float:right;font-size:.8em;color:#aaa}
+@media (max-width:40em){table,tbody,tr,td{display:block}tr:first-child{display:none}
+tr{border-bottom:1px solid #e4e6ea;padding:.3em 0}td{border:none;padding:.05em 0;white-space:normal}
+td::before{content:attr(data-label) ": ";color:#5f6368}}`;
 
 export function dashboardPage(view: RepositoryView, options: { readonly apiPath: string }): string {
   // The renderer's own source, with a no-op for the name-keeping helper a bundler may insert.

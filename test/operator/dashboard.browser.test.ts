@@ -1,0 +1,144 @@
+// The dashboard in a real browser (Debian's chromium driven by playwright-core) against a real Node
+// server serving the rollout example (digits v1 stable, v2 canary, shadowed): it asks for the key
+// (HTTP Basic) and shows the models and arms; it updates itself after traffic, without a reload;
+// it loads nothing from elsewhere; it fits a phone's width. The screenshot is checked by the text
+// on the page when it was taken, not by its pixels. EDGESERVE_SCREENSHOT=docs/dashboard.png keeps
+// the picture (the README's).
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeServer } from '../../adapters/node/server.ts';
+import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
+import { digitsClassifier, mnistSamples } from '../fixtures/example-models.ts';
+import { startTestServer } from '../helpers.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ADMIN_KEY = 'dashboard-admin-key';
+const AUTH = parseAuthConfig(JSON.stringify({ api_keys: [{ name: 'ops', key: ADMIN_KEY, scopes: ['admin', 'predict'] }] }), 'test');
+
+let dir: string;
+let server: NodeServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`);
+  dir = await mkdtemp(join(tmpdir(), 'edgeserve-dashboard-'));
+  for (const v of [1, 2] as const) {
+    await mkdir(join(dir, 'digits', String(v)), { recursive: true });
+    await writeFile(join(dir, 'digits', String(v), 'model.onnx'), digitsClassifier(v));
+  }
+  await writeFile(join(dir, 'models.config.json'), JSON.stringify({ models: [{
+    name: 'digits', model_version_policy: { all: {} }, version_labels: { stable: 1, canary: 2 },
+    routing: {
+      arms: [{ name: 'stable', label: 'stable', weight: 90 }, { name: 'canary', label: 'canary', weight: 10 }],
+      sticky: { header: 'x-user-id' }, shadow: { arm: 'canary', sample: 1, tolerance: 0.1 },
+    },
+  }] }));
+  server = await startTestServer({ root: dir, auth: AUTH, refreshIntervalMs: 1000 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Predicts `n` digits, each for its own user (so the sticky split sends some to the canary). */
+async function traffic(n: number): Promise<void> {
+  const { images } = mnistSamples(n);
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`${server.url}/v1/models/digits:predict`, {
+      method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'x-user-id': `user-${i}` },
+      body: JSON.stringify({ instances: [Array.from(images[i]!)] }),
+    });
+    expect(r.status).toBe(200);
+  }
+}
+
+/** The arm row's cells by column name. */
+async function armRow(page: import('playwright-core').Page, arm: string): Promise<Record<string, string>> {
+  return page.evaluate((name) => {
+    const tables = [...document.querySelectorAll('section[data-model="digits"] table')];
+    const routing = tables[tables.length - 1]!;
+    const head = [...routing.querySelectorAll('th')].map((th) => th.textContent!);
+    const row = [...routing.querySelectorAll('tr')].find((tr) => tr.querySelector('td b')?.textContent === name)!;
+    // The cell's own text: on a phone's width its column name is drawn before it by CSS, not in the text.
+    return Object.fromEntries([...row.querySelectorAll('td')].map((td, i) => [head[i]!, td.textContent!.trim()]));
+  }, arm);
+}
+
+describe('dashboard in chromium', () => {
+  it('asks for the key: without it the page is refused', async () => {
+    const context = await browser.newContext();
+    const response = await context.request.get(`${server.url}/edgeserve/dashboard`);
+    expect(response.status()).toBe(401);
+    expect(response.headers()['www-authenticate']).toMatch(/^Basic /);
+    // A headless browser cannot answer the prompt: the navigation itself fails on the challenge.
+    const page = await context.newPage();
+    await expect(page.goto(`${server.url}/edgeserve/dashboard`)).rejects.toThrow(/ERR_INVALID_AUTH_CREDENTIALS/);
+    await context.close();
+  });
+
+  it('shows models and arms, updates after traffic, loads nothing from elsewhere, fits a phone', async () => {
+    // A phone's viewport, with the key given as the browser would after its prompt.
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
+      httpCredentials: { username: 'ops', password: ADMIN_KEY },
+    });
+    const origins = new Set<string>();
+    context.on('request', (r) => origins.add(new URL(r.url()).origin));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    expect((await page.goto(`${server.url}/edgeserve/dashboard`))!.status()).toBe(200);
+
+    const main = page.locator('main');
+    await expect.poll(() => main.innerText()).toContain('digits');
+    const before = await main.innerText();
+    expect(before).toContain('stable → v1');
+    expect(before).toContain('canary → v2');
+    expect(before).toMatch(/label stable → v1/);
+    expect(before).toMatch(/label canary → v2/);
+    expect((await armRow(page, 'stable')).Requests).toBe('0');
+
+    await traffic(60);
+    // No reload: the page's own script fetches the operator API and renders again.
+    await expect.poll(async () => Number((await armRow(page, 'stable')).Requests), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await armRow(page, 'canary'))['Shadow agreement'], { timeout: 15_000 }).toMatch(/% of \d+/);
+    const stable = await armRow(page, 'stable');
+    const canary = await armRow(page, 'canary');
+    expect(Number(stable.Requests) + Number(canary.Requests)).toBe(60);
+    expect(Number(canary.Requests)).toBeGreaterThan(0); // the sticky split sent some users to the canary
+    expect(stable.Weight).toBe('90');
+    expect(stable.p50).toMatch(/ms$/);
+    // The versions differ: the shadow comparison reports real disagreement.
+    const agreement = Number(/([\d.]+) %/.exec(canary['Shadow agreement']!)![1]);
+    expect(agreement).toBeLessThan(100); // (≈ 25 % agree within 0.1 on every score)
+
+    // The screenshot, judged by the text shown when it was taken.
+    const shot = await page.screenshot({ fullPage: true });
+    const shown = await page.locator('body').innerText();
+    expect(shot.subarray(1, 4).toString()).toBe('PNG');
+    expect(shown).toMatch(/^edgeserve/m);
+    expect(shown).toMatch(/1 model · updated \d\d:\d\d:\d\d UTC/);
+    for (const text of ['digits', 'v2', 'AVAILABLE', 'Routing', 'sticky by header x-user-id', 'shadow canary at 100.0 %']) expect(shown).toContain(text);
+    // On a phone the rows are blocks of "column: value" (the name drawn by CSS): every figure in view, named.
+    const drawn = await page.evaluate(() => [...document.querySelectorAll('td')].slice(-9).map((td) => getComputedStyle(td, '::before').content));
+    expect(drawn).toEqual(['Arm', 'Serves', 'Weight', 'Share', 'Requests', 'Error rate', 'p50', 'p99', 'Shadow agreement'].map((h) => `"${h}: "`));
+    expect(shown).toContain('live');
+    if (process.env.EDGESERVE_SCREENSHOT) {
+      await mkdir(dirname(process.env.EDGESERVE_SCREENSHOT), { recursive: true });
+      await writeFile(process.env.EDGESERVE_SCREENSHOT, shot);
+    }
+
+    expect([...origins]).toEqual([server.url]); // offline-safe: every request went to the server itself
+    expect(errors).toEqual([]);
+    // One column that fits: tables scroll inside their cards, the page never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await context.close();
+  }, 60_000);
+});
