@@ -20,12 +20,13 @@ export function roundEven(x: number): number {
  * do not all take). int8 uses [-127, 127] around 0 (the -128 code is left out so the range is
  * symmetric, as onnxruntime's tools do); uint8 (ConvInteger's only weight type in onnxruntime)
  * uses [1, 255] around 128. `reduceRange` keeps 7 bits, for CPUs whose u8×s8 dot products
- * saturate 16-bit intermediates (onnxruntime's reduce_range).
+ * saturate 16-bit intermediates: onnxruntime's reduce_range, whose symmetric int8 range is
+ * (-64, 64) (quant_utils' reduced ranges), so the largest weight maps to ±64, not ±63.
  *
  * `dims` is the weight's shape and `axis` the channel axis, or undefined for one scale.
  */
 export function quantizeSymmetric(w: Float32Array, dims: readonly number[], axis: number | undefined, type: 'int8' | 'uint8', reduceRange = false): QuantizedWeights {
-  const qmax = reduceRange ? 63 : 127;
+  const qmax = reduceRange ? 64 : 127;
   const zeroPoint = type === 'int8' ? 0 : 128;
   const channels = axis === undefined ? 1 : dims[axis]!;
   const inner = axis === undefined ? 1 : dims.slice(axis + 1).reduce((a, b) => a * b, 1);
