@@ -62,12 +62,12 @@ async function traffic(n: number): Promise<void> {
 /** The arm row's cells by column name. */
 async function armRow(page: import('playwright-core').Page, arm: string): Promise<Record<string, string>> {
   return page.evaluate((name) => {
-    const tables = [...document.querySelectorAll('section[data-model="digits"] table')];
+    const tables = Array.from(document.querySelectorAll('section[data-model="digits"] table'));
     const routing = tables[tables.length - 1]!;
-    const head = [...routing.querySelectorAll('th')].map((th) => th.textContent!);
-    const row = [...routing.querySelectorAll('tr')].find((tr) => tr.querySelector('td b')?.textContent === name)!;
+    const head = Array.from(routing.querySelectorAll('th')).map((th) => th.textContent!);
+    const row = Array.from(routing.querySelectorAll('tr')).find((tr) => tr.querySelector('td b')?.textContent === name)!;
     // The cell's own text: on a phone's width its column name is drawn before it by CSS, not in the text.
-    return Object.fromEntries([...row.querySelectorAll('td')].map((td, i) => [head[i]!, td.textContent!.trim()]));
+    return Object.fromEntries(Array.from(row.querySelectorAll('td')).map((td, i) => [head[i]!, td.textContent!.trim()]));
   }, arm);
 }
 
@@ -127,7 +127,7 @@ describe('dashboard in chromium', () => {
     expect(shown).toMatch(/1 model · updated \d\d:\d\d:\d\d UTC/);
     for (const text of ['digits', 'v2', 'AVAILABLE', 'Routing', 'sticky by header x-user-id', 'shadow canary at 100.0 %']) expect(shown).toContain(text);
     // On a phone the rows are blocks of "column: value" (the name drawn by CSS): every figure in view, named.
-    const drawn = await page.evaluate(() => [...document.querySelectorAll('td')].slice(-9).map((td) => getComputedStyle(td, '::before').content));
+    const drawn = await page.evaluate(() => Array.from(document.querySelectorAll('td')).slice(-9).map((td) => getComputedStyle(td, '::before').content));
     expect(drawn).toEqual(['Arm', 'Serves', 'Weight', 'Share', 'Requests', 'Error rate', 'p50', 'p99', 'Shadow agreement'].map((h) => `"${h}: "`));
     expect(shown).toContain('live');
     if (process.env.EDGESERVE_SCREENSHOT) {
