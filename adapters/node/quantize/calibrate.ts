@@ -1,7 +1,8 @@
 // Activation ranges for static quantization: the float model runs on the calibration requests with
 // the tensors to be quantized exposed as extra outputs, and each tensor's range is taken over every
-// value seen — its min and max, or (percentile) the values at the p-th and (100 − p)-th
-// percentiles, which ignores rare outliers that would otherwise stretch the scale for everyone.
+// value seen — its min and max, or (percentile p) onnxruntime's asymmetric percentile: the signed
+// values with (100 − p) / 2 % cut from each tail, which ignores rare outliers that would otherwise
+// stretch the scale for everyone.
 import type { InferenceBackend } from '../../../functions/runtime/backend.ts';
 import type { Tensor } from '../../../functions/tensor/tensor.ts';
 import { numbers } from './compare.ts';
@@ -69,8 +70,19 @@ class Sampler {
   range(percentile: number | undefined): Range {
     if (this.count === 0) return { min: 0, max: 0 };
     if (percentile === undefined || this.kept.length === 0) return { min: this.min, max: this.max };
-    const sorted = Float64Array.from(this.kept).sort();
-    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))]!;
-    return { min: at(100 - percentile), max: at(percentile) };
+    return percentileRange(Float64Array.from(this.kept).sort(), percentile);
   }
+}
+
+/**
+ * onnxruntime's percentile range when not symmetric (calibrate.py's compute_percentile): with
+ * cut = (100 − p) / 200, the low end is the smallest value with a fraction ≥ cut of the values at
+ * or below it, the high end the smallest with a fraction ≥ 1 − cut. (onnxruntime reads those off a
+ * histogram's bin edges; here they are exact values of the sorted sample.)
+ */
+export function percentileRange(sorted: Float64Array, percentile: number): Range {
+  const cut = (100 - percentile) / 200;
+  // The 1e-9 keeps a count that is whole in exact arithmetic (0.005 · 1000) from rounding up.
+  const at = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length - 1e-9) - 1))]!;
+  return { min: at(cut), max: at(1 - cut) };
 }

@@ -23,7 +23,7 @@ export interface QuantizeRequest {
   readonly keepIoTypes: boolean;
   /** Predict requests (JSON lines); else the model's warmup records, if it has any. */
   readonly calibration?: string;
-  /** int8-static: the activation range estimate, min-max or a percentile of |x| (e.g. 99.99). */
+  /** int8-static: min-max when undefined, else the central p % of the signed values (onnxruntime's asymmetric percentile: (100 − p) / 2 % cut from each tail). */
   readonly percentile?: number;
 }
 
