@@ -1,8 +1,9 @@
 // Which tensors of a graph are float: the float16 rewrite must know where float32 flows to insert
 // casts around the ops that stay float32. A small forward propagation over the ops' type rules
 // (ONNX's shape inference is Python/C++ only): a tensor's type comes from the graph's inputs and
-// initializers, then node by node — most ops answer the type of their first input; the rest are
-// listed. A type it cannot tell stays unknown, and no cast is put on it.
+// initializers, then node by node — most ops answer the type of their first input in their first
+// output; the rest are listed. A type it cannot tell (another output of an op not listed) stays
+// unknown, and no cast is put on it.
 import { attr, DataType, type Graph, type NodeProto } from './onnx-model.ts';
 
 const BOOL = 9;
@@ -13,6 +14,13 @@ const FIXED: Readonly<Record<string, number>> = {
   Equal: BOOL, Less: BOOL, Greater: BOOL, LessOrEqual: BOOL, GreaterOrEqual: BOOL, And: BOOL, Or: BOOL, Xor: BOOL, Not: BOOL, IsNaN: BOOL, IsInf: BOOL,
   MatMulInteger: DataType.INT32, ConvInteger: DataType.INT32, DequantizeLinear: DataType.FLOAT,
 };
+/** Ops whose every output has their first input's type (Split's pieces, the recurrent ops' states). */
+const ALL_LIKE_FIRST = new Set(['Split', 'LSTM', 'GRU', 'RNN', 'BatchNormalization']);
+/** Ops whose first output has their first input's type and the others are indices (int64) or a mask (bool). */
+const SECOND_TYPE: Readonly<Record<string, number>> = { MaxPool: INT64, Unique: INT64, TopK: INT64, Dropout: BOOL };
+/** Ops with a `dtype` attribute naming their output's type; the random generators default to float. */
+const DTYPE_LIKE_INPUT = new Set(['EyeLike', 'RandomNormalLike', 'RandomUniformLike', 'Bernoulli']);
+const DTYPE_FLOAT_DEFAULT = new Set(['RandomNormal', 'RandomUniform']);
 
 export function elementTypes(graph: Graph): Map<string, number> {
   const types = new Map<string, number>();
@@ -42,8 +50,12 @@ function outputType(n: NodeProto, index: number, types: ReadonlyMap<string, numb
     case 'ConstantOfShape': return n.attribute.find((x) => x.name === 'value')?.t?.dataType ?? DataType.FLOAT;
     case 'DynamicQuantizeLinear': return [DataType.UINT8, DataType.FLOAT, DataType.UINT8][index];
     case 'QuantizeLinear': return types.get(n.input[2] ?? '') ?? DataType.UINT8;
-    case 'TopK': return index === 0 ? first : INT64;
     case 'Where': return types.get(n.input[1] ?? '');
-    default: return FIXED[n.opType] ?? first;
+    case 'OneHot': return types.get(n.input[2] ?? ''); // its `values`
   }
+  if (DTYPE_LIKE_INPUT.has(n.opType)) return attr(n, 'dtype', 0) || first;
+  if (DTYPE_FLOAT_DEFAULT.has(n.opType)) return attr(n, 'dtype', DataType.FLOAT);
+  if (n.opType in SECOND_TYPE) return index === 0 ? first : SECOND_TYPE[n.opType];
+  if (FIXED[n.opType] !== undefined) return FIXED[n.opType];
+  return index === 0 || ALL_LIKE_FIRST.has(n.opType) ? first : undefined;
 }

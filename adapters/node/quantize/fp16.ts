@@ -67,9 +67,17 @@ export function convertFloat16(model: Model, keepIoTypes: boolean): GraphEdit {
       keepFloat32(n, why);
       continue;
     }
+    // Ops told to make float32 by a dtype attribute (EyeLike, Bernoulli): onnxruntime has no float16
+    // EyeLike kernel on CPU, so they stay float32 and their output is cast down like any other.
+    if (n.attribute.some((a) => a.name === 'dtype' && Number(a.i) === FLOAT)) {
+      keepFloat32(n, 'dtype=FLOAT (no float16 kernel in onnxruntime for it)');
+      continue;
+    }
     if (n.opType === 'Cast' && n.attribute.some((a) => a.name === 'to' && Number(a.i) === FLOAT)) retarget(n, 'to');
+    // ConstantOfShape without `value` makes float32 zeros: say float16 zeros explicitly.
+    if (n.opType === 'ConstantOfShape' && !n.attribute.some((a) => a.name === 'value')) n.attribute.push(tensorAttribute('value', [0]));
     for (const a of n.attribute) if (a.t && a.t.dataType === FLOAT) a.t = half(a.t as TensorProto);
-    if (n.opType === 'Constant') n.attribute = n.attribute.map((a) => (a.name === 'value_float' || a.name === 'value_floats' ? constantAttribute(a.name === 'value_float' ? [a.f] : a.floats) : a));
+    if (n.opType === 'Constant') n.attribute = n.attribute.map((a) => (a.name === 'value_float' || a.name === 'value_floats' ? tensorAttribute('value', a.name === 'value_float' ? [a.f] : a.floats, a.name === 'value_float') : a));
     if (n.output.some(isFloat)) edit.converted.push({ node: n.name, op: n.opType, note: 'float16' });
     nodes.push(n);
   }
@@ -126,10 +134,10 @@ function retarget(n: NodeProto, name: string): void {
   for (const a of n.attribute) if (a.name === name) a.i = HALF;
 }
 
-/** Constant's value_float(s) as the float16 tensor attribute `value`. */
-function constantAttribute(values: readonly number[]): AttributeProto {
-  const t = tensor('', HALF, values.length === 1 ? [] : [values.length], Uint16Array.from(values, toHalfBits));
-  return onnx.AttributeProto.create({ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t }) as AttributeProto;
+/** A float16 tensor attribute (Constant's value_float(s) as `value`; ConstantOfShape's [1] fill value). */
+function tensorAttribute(name: string, values: readonly number[], scalar = false): AttributeProto {
+  const t = tensor('', HALF, scalar ? [] : [values.length], Uint16Array.from(values, toHalfBits));
+  return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.TENSOR, t }) as AttributeProto;
 }
 
 function setType(v: { type?: { tensorType?: { elemType?: number | null } | null } | null }, elemType: number): void {
