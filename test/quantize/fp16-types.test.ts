@@ -104,3 +104,39 @@ describe('outputs of another type than the first input', () => {
     expect(types).toEqual(spec.outputs.map((o) => ({ float: 'float32', int64: 'int64', bool: 'bool' })[o.type as string]));
   });
 });
+
+describe('models already quantized to int8', () => {
+  it.each([['--int8'], ['--int8-static', '--calibration']])('%s output converts: its float32-only quantize ops stay float32', async (...mode) => {
+    const int8 = join(ws.dir, `mnist${mode[0]}.onnx`);
+    const args = mode.length > 1 ? [...mode, ws.calibration] : mode;
+    expect((await cli('quantize', ws.model('mnist'), int8, ...args)).status).toBe(0);
+    const out = join(ws.dir, `mnist${mode[0]}-fp16.onnx`);
+    const run = await cli('quantize', int8, out, '--fp16', '--calibration', ws.calibration, '--json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as QuantizeReport;
+    const kept = new Set(report.skipped.map((s) => s.op));
+    expect(kept.has(mode[0] === '--int8' ? 'DynamicQuantizeLinear' : 'QuantizeLinear')).toBe(true);
+    expect(report.comparison!.outputs[0]!.maxAbsError).toBeLessThan(0.01);
+  }, 60_000);
+});
+
+describe('an initializer that is also a graph input (a default a caller may override)', () => {
+  it('with --keep-io-types it stays a float32 input with its float32 default, cast after it', async () => {
+    const { bytes } = await fp16('overridable', {
+      inputs: [float2x3, { name: 'w', type: 'float', shape: [3, 2] }], outputs: [{ name: 'y', type: 'float', shape: [2, 2] }],
+      initializers: [{ name: 'w', type: 'float', dims: [3, 2], data: [1, 0, 0, 1, 1, 1] }],
+      nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+    }, { inputs: { x: X } });
+    const graph = decodeModel(bytes).graph;
+    expect(graph.initializer.find((t) => t.name === 'w')?.dataType).toBe(1);
+    expect(graph.input.map((i) => i.type?.tensorType?.elemType)).toEqual([1, 1]);
+    for (const [, ort] of RUNTIMES) {
+      const session = await ort.InferenceSession.create(bytes); // (its metadata lists x only: onnxruntime's JS API does not feed overridable initializers)
+      const x = new ort.Tensor('float32', Float32Array.from(X.flat()), [2, 3]);
+      const y = (await session.run({ x })).y!; // the default: y = [x0 + x2, x1 + x2]
+      expect(Array.from(y.data as Float32Array)).toEqual([2.5, 0.75, 2.25, -0.5]);
+      await session.release();
+    }
+  });
+});

@@ -9,7 +9,7 @@
 import { toHalfBits } from '../../../functions/tensor/float16.ts';
 import { elementTypes } from './element-types.ts';
 import { GraphEdit } from './graph-edit.ts';
-import { DataType, dimsOf, floatValues, node, onnx, QuantizeError, tensor, type AttributeProto, type Model, type NodeProto, type TensorProto } from './onnx-model.ts';
+import { DataType, dimsOf, floatValues, node, onnx, opsetOf, QuantizeError, tensor, type AttributeProto, type Model, type NodeProto, type TensorProto } from './onnx-model.ts';
 
 /**
  * Ops kept float32: their ONNX schemas or onnxruntime's kernels (CPU and WASM alike) take no
@@ -22,7 +22,11 @@ const FLOAT32_ONLY = new Set([
   'LabelEncoder', 'LinearClassifier', 'LinearRegressor', 'Normalizer', 'OneHotEncoder', 'SVMClassifier', 'SVMRegressor',
   'Scaler', 'TreeEnsembleClassifier', 'TreeEnsembleRegressor', 'ZipMap', 'NonMaxSuppression', 'TopK', 'RoiAlign',
   'Resize', 'Range', 'CumSum', 'Min', 'Max', 'Upsample', 'RandomUniformLike', 'RandomNormalLike', 'RandomUniform', 'RandomNormal',
+  // An int8 model's own ops: DynamicQuantizeLinear takes float32 only (every opset) ...
+  'DynamicQuantizeLinear',
 ]);
+/** ... and QuantizeLinear/DequantizeLinear's scales are float32 only below opset 19. */
+const FLOAT32_SCALES_BEFORE_19 = new Set(['QuantizeLinear', 'DequantizeLinear']);
 const FLOAT = DataType.FLOAT;
 const HALF = DataType.FLOAT16;
 const HALF_MAX = 65504;
@@ -33,23 +37,22 @@ export function convertFloat16(model: Model, keepIoTypes: boolean): GraphEdit {
     throw new QuantizeError('--fp16 does not convert models with control flow (If, Loop, Scan subgraphs)');
   }
   const types = elementTypes(graph);
+  const float32Only = (op: string) => FLOAT32_ONLY.has(op) || (opsetOf(model) < 19 && FLOAT32_SCALES_BEFORE_19.has(op));
   const edit = new GraphEdit(model);
   const nodes: NodeProto[] = [];
   const isFloat = (name: string) => types.get(name) === FLOAT;
   let clamped = 0;
 
-  // Weights: float16 copies in place (same names, so every reader follows).
-  graph.initializer = graph.initializer.map((t) => (t.dataType === FLOAT ? half(t) : t));
+  // Weights: float16 copies in place (same names, so every reader follows) — except, with
+  // keepIoTypes, an initializer that is also a graph input (a default a caller may override): it
+  // keeps its float32 type and value, as its input does, and is cast after it like any input.
+  const inputs = new Set(graph.input.map((i) => i.name));
+  graph.initializer = graph.initializer.map((t) => (t.dataType === FLOAT && !(keepIoTypes && inputs.has(t.name)) ? half(t) : t));
 
   // Graph inputs: float16 inside; with keepIoTypes a Cast from the float32 the caller sends.
   const renamed = new Map<string, string>();
   for (const input of graph.input) {
     if (!isFloat(input.name)) continue;
-    // An initializer listed as an input (a default a caller may override) is float16 now.
-    if (graph.initializer.some((t) => t.name === input.name)) {
-      setType(input, HALF);
-      continue;
-    }
     if (keepIoTypes) {
       const inner = edit.fresh(`${input.name}_fp16`);
       types.set(inner, FLOAT); // a float tensor (float16 from here on), as the input it replaces
@@ -62,7 +65,7 @@ export function convertFloat16(model: Model, keepIoTypes: boolean): GraphEdit {
   for (const n of graph.node) {
     n.input = n.input.map((x) => renamed.get(x) ?? x);
     if (!n.name) n.name = edit.fresh(n.opType);
-    if (n.domain !== '' && n.domain !== 'ai.onnx' || FLOAT32_ONLY.has(n.opType)) {
+    if (n.domain !== '' && n.domain !== 'ai.onnx' || float32Only(n.opType)) {
       const why = n.domain !== '' && n.domain !== 'ai.onnx' ? `domain ${n.domain}: float16 support unknown` : 'no float16 kernel in onnxruntime (CPU, WASM)';
       keepFloat32(n, why);
       continue;
