@@ -5,6 +5,7 @@
 //   edgeserve [serve] [options]   serve a model repository over TF Serving's REST API (npm start)
 //   edgeserve index DIR           write DIR/index.json, the listing an HTTP(S) repository publishes
 //   edgeserve quantize IN OUT …   int8 / fp16 post-training quantization, measured (quantize/command.ts)
+//   edgeserve validate | push | label | canary | promote | rollback | status …   operating a rollout (rollout/command.ts)
 //   edgeserve --version | --help
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,6 +50,8 @@ export async function main(argv: readonly string[], env: EnvRecord, terminal: Te
       case 'quantize':
         // Imported only here: it needs onnx-proto, which serving never loads.
         return await (await import('./quantize/command.ts')).quantizeCommand(command.args);
+      case 'rollout':
+        return await (await import('./rollout/command.ts')).rolloutCommand(command.command, command.args, env);
       case 'serve':
         return await serve(command.values, command.notices, terminal);
     }

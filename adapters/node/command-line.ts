@@ -12,6 +12,7 @@ import { optionsFor, resolveOptions, type EnvRecord } from '../../functions/opti
 import { IGNORED_TF_FLAGS } from '../../functions/options/tf-serving-flags.ts';
 import { threadCounts } from '../shared/ort-backends.ts';
 import { usageText } from './usage.ts';
+import { ROLLOUT_COMMANDS, type RolloutCommand } from './rollout/arguments.ts';
 
 export type Command =
   /** `notices`: warnings to log as the server starts (flags accepted without effect, variables not read). */
@@ -19,6 +20,8 @@ export type Command =
   | { readonly kind: 'index'; readonly dir: string }
   /** `edgeserve quantize …`: its arguments, parsed by the quantizer (adapters/node/quantize/). */
   | { readonly kind: 'quantize'; readonly args: readonly string[] }
+  /** `edgeserve validate | push | label | canary | promote | rollback | status …` (adapters/node/rollout/). */
+  | { readonly kind: 'rollout'; readonly command: RolloutCommand; readonly args: readonly string[] }
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version' }
   /** A usage error: one line naming the flag, variable or command, for exit status 2. */
@@ -44,6 +47,8 @@ function flagTable(): Map<string, OptionSpec & { readonly ignored?: string }> {
 export function parseCommandLine(argv: readonly string[], env: EnvRecord): Command {
   // A build-time tool with flags of its own (its --help too): none of the server's options apply.
   if (argv[0] === 'quantize') return { kind: 'quantize', args: argv.slice(1) };
+  // The rollout tools likewise: their own flags and --help (adapters/node/rollout/arguments.ts).
+  if ((ROLLOUT_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return { kind: 'rollout', command: argv[0] as RolloutCommand, args: argv.slice(1) };
   const until = argv.indexOf('--');
   const options = until < 0 ? argv : argv.slice(0, until);
   if (options.includes('-h') || options.includes('--help')) return { kind: 'help', text: usageText() };

@@ -8,6 +8,7 @@ import type { OptionValues } from '../../functions/options/option-table.ts';
 import { s3EndpointUrl } from '../../functions/options/s3-endpoint.ts';
 import { FileSystemStore } from '../storage/fs.ts';
 import { S3Store } from '../storage/s3.ts';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
 export interface StoreOptions {
   /** An S3-compatible endpoint (MinIO, R2's S3 API); unset, the SDK's own AWS_ENDPOINT_URL still applies. */
@@ -31,21 +32,21 @@ export function storeOptionsFrom(values: OptionValues): StoreOptions {
   };
 }
 
+/** The S3 client's settings for these options (the server's store and the CLI's writes use the same). */
+export function s3ClientConfig(options: StoreOptions = {}): S3ClientConfig {
+  return {
+    ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
+    ...(options.s3Region ? { region: options.s3Region } : {}),
+    ...(options.s3ForcePathStyle ? { forcePathStyle: true } : {}),
+    // The SDK takes its Node handler's options in place of a handler: no import of its internals.
+    ...(options.s3SkipCertificateCheck ? { requestHandler: { httpsAgent: { rejectUnauthorized: false } } } : {}),
+  };
+}
+
 export function storeFromUrl(location: string, options: StoreOptions = {}): ModelStore {
   if (location.startsWith('s3://')) {
     const { bucket, prefix } = parseS3Url(location);
-    return new S3Store({
-      bucket,
-      prefix,
-      timeoutMs: options.timeoutMs,
-      client: {
-        ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
-        ...(options.s3Region ? { region: options.s3Region } : {}),
-        ...(options.s3ForcePathStyle ? { forcePathStyle: true } : {}),
-        // The SDK takes its Node handler's options in place of a handler: no import of its internals.
-        ...(options.s3SkipCertificateCheck ? { requestHandler: { httpsAgent: { rejectUnauthorized: false } } } : {}),
-      },
-    });
+    return new S3Store({ bucket, prefix, timeoutMs: options.timeoutMs, client: s3ClientConfig(options) });
   }
   if (/^https?:\/\//.test(location)) return new HttpStore(location, { timeoutMs: options.timeoutMs });
   return new FileSystemStore(location);

@@ -1,0 +1,115 @@
+// `edgeserve validate | push | label | canary | promote | rollback | status`: parse, open the
+// repository as `serve` would (a folder or s3://, with the same S3 settings from the environment),
+// run, print (a table or diff; --json: the result as JSON), resolve to the exit status: 0 done,
+// 1 failed (one line on stderr, never a stack), 2 usage error. Loaded only for these commands.
+import { OptionError } from '../../../functions/options/parse-value.ts';
+import { resolveOptions, type EnvRecord } from '../../../functions/options/read-options.ts';
+import { EditRefused } from '../../../functions/config/rollout-edit.ts';
+import { storeOptionsFrom } from '../../shared/store-from-url.ts';
+import { parseRolloutArguments, usageOf, UsageError, type RolloutCommand } from './arguments.ts';
+import type { EditHooks } from './config-file.ts';
+import { canary, label, promote, push, rollback, type Output } from './edit-commands.ts';
+import { PublishError } from './publish-version.ts';
+import { fetchView, StatusError, statusText } from './status.ts';
+import { validate } from './validate.ts';
+import { ConflictError, openRepository } from './writable-repository.ts';
+
+export interface RolloutRun {
+  /** Called between an edit's read and its write (tests make two edits overlap). */
+  readonly hooks?: EditHooks;
+  /** Whether stderr is a terminal (progress bars); default: process.stderr.isTTY. */
+  readonly isTTY?: boolean;
+  /** Where lines go; default: the console's stdout and stderr. */
+  readonly print?: { out(line: string): void; err(line: string): void };
+}
+
+export async function rolloutCommand(command: RolloutCommand, argv: readonly string[], env: EnvRecord, run: RolloutRun = {}): Promise<number> {
+  const print = run.print ?? { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+  const parsed = parseRolloutArguments(command, argv);
+  if (parsed.kind === 'help') {
+    print.out(usageOf(command));
+    return 0;
+  }
+  const usage = (message: string) => {
+    print.err(`edgeserve ${command}: ${message} (edgeserve ${command} --help)`);
+    return 2;
+  };
+  if (parsed.kind === 'error') return usage(parsed.message);
+  const { positionals: p, flags, json } = parsed;
+  const out: Output = {
+    say: (line) => void (json || print.out(line)),
+    ...((run.isTTY ?? process.stderr.isTTY) && !json ? { progress: (line: string) => void process.stderr.write(`\r${line}`) } : {}),
+  };
+  try {
+    const storeOptions = () => storeOptionsFrom(resolveOptions('node', env, new Map()));
+    let result: unknown;
+    let ok = true;
+    switch (command) {
+      case 'validate': {
+        const r = await validate(p[0]!, flags, storeOptions(), out);
+        ok = r.ok;
+        result = r;
+        break;
+      }
+      case 'push': {
+        const slash = p[1]!.replace(/\/+$/, '').lastIndexOf('/');
+        if (slash <= 0) return usage(`${p[1]}: expected REPO/MODEL`);
+        const target = p[1]!.replace(/\/+$/, '');
+        result = await push(p[0]!, openRepository(target.slice(0, slash), storeOptions()), target.slice(slash + 1), flags, out);
+        if (out.progress) process.stderr.write('\n');
+        break;
+      }
+      case 'label':
+        result = await label(openRepository(p[0]!, storeOptions()), p[1]!, p[2]!, out, run.hooks);
+        break;
+      case 'canary':
+        result = await canary(openRepository(p[0]!, storeOptions()), p[1]!, flags, out, run.hooks);
+        break;
+      case 'promote':
+        result = await promote(openRepository(p[0]!, storeOptions()), p[1]!, out, run.hooks);
+        break;
+      case 'rollback':
+        result = await rollback(openRepository(p[0]!, storeOptions()), p[1]!, out, run.hooks);
+        break;
+      case 'status':
+        return await status(p[0]!, flags, parsed.watch, json, env, print.out);
+    }
+    if (json) print.out(JSON.stringify(result, null, 2));
+    return ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof OptionError) return usage(e.message);
+    const known = e instanceof ConflictError || e instanceof EditRefused || e instanceof PublishError || e instanceof StatusError;
+    const message = known ? (e as Error).message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+    print.err(`edgeserve ${command}: ${message.split('\n')[0]}`);
+    return 1;
+  }
+}
+
+async function status(url: string, flags: ReadonlyMap<string, string>, watch: boolean, json: boolean, env: EnvRecord, say: (line: string) => void): Promise<number> {
+  const fromEnv = env.EDGESERVE_ADMIN_KEY;
+  const key = flags.get('key') ?? (typeof fromEnv === 'string' && fromEnv !== '' ? fromEnv : undefined);
+  const interval = Number(flags.get('interval') ?? 2);
+  if (!(interval > 0)) throw new UsageError(`--interval ${flags.get('interval')}: seconds, more than 0`);
+  const show = async () => {
+    const view = await fetchView(url, key);
+    return json ? JSON.stringify(view, null, 2) : statusText(view);
+  };
+  if (!watch) {
+    say(await show());
+    return 0;
+  }
+  // Until interrupted: clear the terminal, draw, wait.
+  let stopped = false;
+  const stop = () => void (stopped = true);
+  process.once('SIGINT', stop);
+  try {
+    while (!stopped) {
+      const text = await show();
+      say(json ? text : `\x1b[2J\x1b[H${text}`);
+      await new Promise((r) => setTimeout(r, interval * 1000));
+    }
+  } finally {
+    process.off('SIGINT', stop);
+  }
+  return 0;
+}

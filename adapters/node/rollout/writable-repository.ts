@@ -1,0 +1,137 @@
+// A model repository the CLI may change: a folder or `s3://bucket/prefix` (S3, R2's S3 API,
+// MinIO), read the way the server reads it (the same stores) and written with conditions, so that
+// two operators' changes never silently overwrite each other:
+// - S3: PutObject with If-Match (the object's ETag as read) or If-None-Match: * (it must not exist
+//   yet), which S3, R2 and MinIO enforce (412 Precondition Failed; 409 when two race);
+// - a folder: the bytes go to a temporary file beside the target, then the target's ETag (here the
+//   SHA-256 of its bytes: two quick edits of the same size can share an mtime) is checked again and
+//   the file renamed over it; "must not exist" is a hard link, which fails if the name is taken. The check and the rename are two steps, so
+//   a folder's guarantee is "a change made before this write started is detected", which covers
+//   two operators; S3's condition is atomic.
+import { createHash } from 'node:crypto';
+import { link, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { NOT_MODIFIED, parseS3Url, type ModelStore, type ObjectInfo } from '../../../functions/storage/model-store.ts';
+import { s3ClientConfig, storeFromUrl, type StoreOptions } from '../../shared/store-from-url.ts';
+import { FileSystemStore } from '../../storage/fs.ts';
+
+/** A conditional write found the object changed (or present) since it was read. */
+export class ConflictError extends Error {}
+
+export type WriteCondition = { readonly ifMatch: string } | { readonly ifNoneMatch: '*' };
+
+export interface WritableRepository {
+  readonly description: string;
+  list(prefix: string): Promise<ObjectInfo[]>;
+  read(key: string): Promise<{ bytes: Uint8Array; etag: string } | undefined>;
+  /** Writes `bytes` at `key` if the condition holds, else throws ConflictError. */
+  write(key: string, bytes: Uint8Array, condition?: WriteCondition): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+export function openRepository(location: string, options: StoreOptions = {}): WritableRepository {
+  if (location.startsWith('s3://')) return new S3Repository(location, options);
+  if (/^https?:\/\//.test(location)) throw new ConflictError(`${location}: an HTTP(S) repository is read-only; change the folder or bucket it is published from`);
+  return new FolderRepository(location);
+}
+
+abstract class StoreReads {
+  protected abstract readonly store: ModelStore;
+
+  get description(): string {
+    return this.store.description;
+  }
+
+  list(prefix: string): Promise<ObjectInfo[]> {
+    return this.store.list(prefix);
+  }
+
+  async read(key: string) {
+    const got = await this.store.get(key);
+    return got === undefined || got === NOT_MODIFIED ? undefined : got;
+  }
+}
+
+export class FolderRepository extends StoreReads implements WritableRepository {
+  protected readonly store: FileSystemStore;
+  readonly root: string;
+
+  constructor(root: string) {
+    super();
+    this.root = resolve(root);
+    this.store = new FileSystemStore(this.root);
+  }
+
+  async write(key: string, bytes: Uint8Array, condition?: WriteCondition): Promise<void> {
+    const path = join(this.root, key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = join(dirname(path), `.${key.split('/').pop()}.${process.pid}.${Date.now()}.partial`);
+    await writeFile(temporary, bytes);
+    try {
+      if (condition && 'ifNoneMatch' in condition) {
+        await link(temporary, path).catch((e: NodeJS.ErrnoException) => {
+          throw e.code === 'EEXIST' ? new ConflictError(`${key} already exists`) : e;
+        });
+        return;
+      }
+      if (condition) {
+        const now = await this.read(key);
+        if (now?.etag !== condition.ifMatch) throw new ConflictError(`${key} changed since it was read`);
+      }
+      await rename(temporary, path);
+    } finally {
+      await rm(temporary, { force: true });
+    }
+  }
+
+  override async read(key: string) {
+    const got = await super.read(key);
+    return got && { bytes: got.bytes, etag: createHash('sha256').update(got.bytes).digest('hex') };
+  }
+
+  async remove(key: string): Promise<void> {
+    await unlink(join(this.root, key)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
+
+  /** Whether the folder exists (a push into a repository that is not there is refused). */
+  async exists(): Promise<boolean> {
+    return stat(this.root).then((s) => s.isDirectory(), () => false);
+  }
+}
+
+export class S3Repository extends StoreReads implements WritableRepository {
+  protected readonly store: ModelStore;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly prefix: string;
+
+  constructor(location: string, options: StoreOptions) {
+    super();
+    this.store = storeFromUrl(location, options);
+    const { bucket, prefix } = parseS3Url(location);
+    this.bucket = bucket;
+    this.prefix = prefix ? `${prefix}/` : '';
+    this.client = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', maxAttempts: 2, ...s3ClientConfig(options) });
+  }
+
+  async write(key: string, bytes: Uint8Array, condition?: WriteCondition): Promise<void> {
+    try {
+      await this.client.send(new PutObjectCommand({
+        Bucket: this.bucket, Key: this.prefix + key, Body: bytes,
+        ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
+        ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
+      }));
+    } catch (e) {
+      const status = e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined;
+      if (status === 412 || status === 409) throw new ConflictError(condition && 'ifNoneMatch' in condition ? `${key} already exists` : `${key} changed since it was read`);
+      throw e;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+  }
+}
