@@ -1,7 +1,8 @@
 // What every rewrite of a graph needs: fresh names that collide with nothing, the initializers by
 // name (a weight shared by several nodes is quantized once and shared again), and the clean-up
 // afterwards (float weights nobody reads any more are dropped; they would keep the file large).
-import { dimsOf, floatValues, type Graph, type Model, type NodeProto, type TensorProto } from './onnx-model.ts';
+import { elementTypes } from './element-types.ts';
+import { DataType, dimsOf, floatValues, typeName, type Graph, type Model, type NodeProto, type TensorProto } from './onnx-model.ts';
 
 /** One node the rewrite changed or left alone, for the report. */
 export interface NodeNote {
@@ -20,6 +21,7 @@ export class GraphEdit {
   /** Names the graph's caller can feed: an initializer among them is a default, not a constant. */
   private readonly inputs: Set<string>;
   private readonly memo = new Map<string, unknown>();
+  private types?: Map<string, number>;
 
   constructor(readonly model: Model) {
     this.graph = model.graph!;
@@ -48,9 +50,17 @@ export class GraphEdit {
     const t = this.initializers.get(name);
     if (!t) return 'the weight is computed at run time, not an initializer';
     if (this.inputs.has(name)) return 'the weight is also a graph input (a caller may feed another value)';
-    const values = floatValues(t);
-    if (!values) return `the weight is not float (type ${t.dataType})`;
-    return { values, dims: dimsOf(t) };
+    // float32 only: the int8 forms' scales, DynamicQuantizeLinear and the rescale are float32, so a
+    // double (or float16) weight would make an invalid model; it is left as it is instead.
+    if (t.dataType !== DataType.FLOAT) return `the weight is not float32 (${typeName(t.dataType)})`;
+    return { values: floatValues(t)!, dims: dimsOf(t) };
+  }
+
+  /** Why activation `name` cannot be quantized (its type is known and not float32), or undefined. */
+  notFloatActivation(name: string): string | undefined {
+    this.types ??= elementTypes(this.graph);
+    const t = this.types.get(name);
+    return t === undefined || t === DataType.FLOAT ? undefined : `the activation is not float32 (${typeName(t)})`;
   }
 
   isConstant(name: string): boolean {

@@ -64,6 +64,8 @@ export function quantizeDynamic(model: Model, options: DynamicOptions): GraphEdi
     if (edit.isConstant(x)) return 'both operands are constants';
     const weight = edit.constantFloat(w);
     if (typeof weight === 'string') return weight;
+    const notFloat = edit.notFloatActivation(x);
+    if (notFloat) return notFloat;
     const perChannel = options.perChannel && weight.dims.length === 2;
     const q = weightOf(w, weight.values, weight.dims, perChannel ? 1 : undefined, 'int8', 1);
     const a = activation(x);
@@ -80,6 +82,8 @@ export function quantizeDynamic(model: Model, options: DynamicOptions): GraphEdi
     if (edit.isConstant(x)) return 'both operands are constants';
     const weight = edit.constantFloat(w);
     if (typeof weight === 'string') return weight;
+    const notFloat = edit.notFloatActivation(x);
+    if (notFloat) return notFloat;
     if (weight.dims.length !== 2) return `the weight has rank ${weight.dims.length}, Gemm's must be 2`;
     const transB = attr(n, 'transB', 0) !== 0;
     const alpha = attr(n, 'alpha', 1);
@@ -112,6 +116,8 @@ export function quantizeDynamic(model: Model, options: DynamicOptions): GraphEdi
     const [x, w, b] = n.input as [string, string, string | undefined];
     const weight = edit.constantFloat(w);
     if (typeof weight === 'string') return weight;
+    const notFloat = edit.notFloatActivation(x);
+    if (notFloat) return notFloat;
     const rank = weight.dims.length;
     const q = weightOf(w, weight.values, weight.dims, options.perChannel ? 0 : undefined, 'uint8', 1);
     const a = activation(x);

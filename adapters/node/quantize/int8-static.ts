@@ -77,7 +77,7 @@ function findTargets(model: Model, edit: GraphEdit): Target[] {
     if (n.opType !== 'MatMul' && n.opType !== 'Gemm' && n.opType !== 'Conv') continue;
     const [x, w] = n.input as [string, string];
     const weight = edit.constantFloat(w);
-    let why = typeof weight === 'string' ? weight : edit.isConstant(x) ? 'both operands are constants' : undefined;
+    let why = typeof weight === 'string' ? weight : edit.isConstant(x) ? 'both operands are constants' : edit.notFloatActivation(x);
     if (!why && n.opType === 'Gemm' && attr(n, 'transA', 0) !== 0) why = 'transA=1 (the activation would need a Transpose first)';
     if (why) {
       edit.skipped.push({ node: n.name, op: n.opType, note: why });

@@ -27,6 +27,11 @@ export class QuantizeError extends Error {
 /** TensorProto.DataType codes the quantizer reads or writes. */
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10, DOUBLE: 11 } as const;
 
+/** A TensorProto.DataType code as ONNX spells it, for messages ("DOUBLE", or the number). */
+export function typeName(code: number): string {
+  return onnx.TensorProto.DataType[code] ?? String(code);
+}
+
 /** onnxruntime 1.30 reads IR versions up to 11; newer files were written for a newer runtime. */
 export const MAX_IR_VERSION = 11;
 
