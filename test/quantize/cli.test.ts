@@ -15,11 +15,11 @@ beforeAll(async () => void (ws = await workspace()), 120_000);
 afterAll(() => ws?.remove());
 
 /** A one-MatMul model, so each refusal below is about the one thing changed. */
-function matMul(opset = 13, op = 'MatMul'): Uint8Array {
+function matMul(opset = 13, op = 'MatMul', outputShape: (string | number)[] = ['b', 3]): Uint8Array {
   return buildModel({
     name: 'mm', opset,
     inputs: [{ name: 'x', type: 'float', shape: ['b', 4] }],
-    outputs: [{ name: 'y', type: 'float', shape: ['b', 3] }],
+    outputs: [{ name: 'y', type: 'float', shape: outputShape }],
     initializers: [{ name: 'w', type: 'float', dims: [4, 3], data: Array.from({ length: 12 }, (_, i) => i / 12 - 0.5) }],
     nodes: [{ op, inputs: ['x', 'w'], outputs: ['y'] }],
   });
@@ -41,6 +41,8 @@ const REFUSED: [string, () => Uint8Array, RegExp][] = [
   ['weights in an external file', externalData, /initializer w keeps its data in an external file/],
   ['opset 10 (no DynamicQuantizeLinear)', () => matMul(10), /opset 10: --int8 needs opset 11/],
   ['an operator onnxruntime does not know', () => matMul(13, 'NoSuchOp'), /does not load in onnxruntime-node/],
+  // onnxruntime-web checks the declared output rank against its shape inference; onnxruntime-node does not.
+  ['a model only onnxruntime-node loads', () => matMul(13, 'MatMul', [-1]), /refused\.onnx does not load in onnxruntime-web: /],
   ['nothing to quantize', halfPlusTwo, /nothing to quantize .*no MatMul, Gemm or Conv/],
   // A field number the ONNX 1.10 schema lacks, appended to the model: protobufjs would drop it.
   ['a field newer than the schema', () => Uint8Array.from([...matMul(), 0xf0, 0x01, 0x01]), /newer than the schema .*model field 30/],
@@ -94,6 +96,21 @@ describe('refused static quantizations', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/bad.jsonl line 2: not JSON/);
     expect(existsSync(output)).toBe(false);
+  });
+
+  it('an activation never seen finite in calibration is named, not given scale 1', async () => {
+    // log(0) = -inf everywhere: no finite value of `logs` to take a range from.
+    const input = join(ws.dir, 'log.onnx');
+    await writeFile(input, buildModel({
+      name: 'log', inputs: [{ name: 'x', type: 'float', shape: ['b', 2] }], outputs: [{ name: 'y', type: 'float', shape: ['b', 2] }],
+      initializers: [{ name: 'w', type: 'float', dims: [2, 2], data: [1, 0, 0, 1] }],
+      nodes: [{ op: 'Log', inputs: ['x'], outputs: ['logs'] }, { op: 'MatMul', inputs: ['logs', 'w'], outputs: ['y'] }],
+    }));
+    const cal = join(ws.dir, 'zeros.jsonl');
+    await writeFile(cal, '{"instances": [[0, 0]]}\n');
+    const run = await cli('quantize', input, join(ws.dir, 'log-static.onnx'), '--int8-static', '--calibration', cal);
+    expect(run).toMatchObject({ status: 1, stderr: expect.stringMatching(/^edgeserve quantize: calibration saw no finite value of logs \(.*zeros.jsonl, 1 request\)/) });
+    expect(existsSync(join(ws.dir, 'log-static.onnx'))).toBe(false);
   });
 
   it('per-channel on an opset without DequantizeLinear\'s axis', async () => {

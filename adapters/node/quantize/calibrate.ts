@@ -41,14 +41,19 @@ export async function calibrate(original: Uint8Array, tensors: readonly string[]
   } finally {
     await session.release();
   }
-  return new Map([...seen].map(([name, s]) => [name, s.range(percentile)]));
+  return new Map([...seen].map(([name, s]) => {
+    // No finite value to take a range from: a made-up one (scale 1) would quantize it silently wrong.
+    if (s.count === 0) throw new QuantizeError(`calibration saw no finite value of ${name} (${inputs.source}, ${inputs.records.length} request${inputs.records.length === 1 ? '' : 's'}): give requests on which it is finite`);
+    return [name, s.range(percentile)];
+  }));
 }
 
 class Sampler {
   min = Infinity;
   max = -Infinity;
   private readonly kept: number[] = [];
-  private count = 0;
+  /** Finite values seen. */
+  count = 0;
 
   constructor(private readonly keep: boolean) {}
 
@@ -68,7 +73,6 @@ class Sampler {
   }
 
   range(percentile: number | undefined): Range {
-    if (this.count === 0) return { min: 0, max: 0 };
     if (percentile === undefined || this.kept.length === 0) return { min: this.min, max: this.max };
     return percentileRange(Float64Array.from(this.kept).sort(), percentile);
   }

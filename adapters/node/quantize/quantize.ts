@@ -48,8 +48,10 @@ export async function quantizeModel(request: QuantizeRequest): Promise<Quantized
   const model = decodeModel(original);
   const node = await createNodeBackend('ort-node');
   const web = await createNodeBackend('ort-web');
-  // The original must load: a model onnxruntime refuses cannot be measured, nor served.
+  // The original must load in both: a model onnxruntime refuses cannot be measured, nor served,
+  // and a result one backend refuses is then the quantizer's fault, not the model's.
   await loads(node, original, `${request.input} does not load in onnxruntime-node`);
+  await loads(web, original, `${request.input} does not load in onnxruntime-web`);
   const inputs = await readSampleInputs(request.calibration, request.input);
   const rewrite = REWRITES[request.mode];
   if (!rewrite) throw new QuantizeError(`--${request.mode} is not available`);
