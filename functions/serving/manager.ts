@@ -13,13 +13,12 @@ import { ServingError } from '../util/status.ts';
 import type { Harness, RetryPolicy, VersionStatus } from './harness.ts';
 import { allHarnesses, residentBytes } from './harnesses.ts';
 import { LoadReport } from './load-report.ts';
-import { errorText } from './loader.ts';
 import { admit } from './memory-budget.ts';
 import { ModelState } from './model-state.ts';
 import { nextActions } from './policy.ts';
 import type { ServableHandle } from './servable-handle.ts';
 import { servableNotFound, type VersionSelector } from './servable-request.ts';
-import type { ServingScope } from './serving-scope.ts';
+import { inBackground, type ServingScope } from './serving-scope.ts';
 import { onRealListing } from './listing-retry.ts';
 import { ModelStores } from './model-stores.ts';
 import { DEFAULT_LOAD_TIMEOUT_MS, type ManagerOptions } from './manager-options.ts';
@@ -132,6 +131,16 @@ export class Manager {
     return out;
   }
 
+  /** An operator's unload (V2's repository extension): the model's loaded versions back to START now, each after its
+   * last handle; the next request loads them again, as after an eviction. false: no such model. */
+  async evict(model: string): Promise<boolean> {
+    await this.ready();
+    const state = this.models.get(model);
+    if (state) state.active = false; // a refresh does not bring them back in the background
+    await Promise.all(state?.sorted().filter((h) => h.state === 'AVAILABLE').map((h) => this.unload(h, 'START')) ?? []);
+    return state !== undefined;
+  }
+
   /** The readiness probe's answer (serving/readiness.ts). */
   readiness(): Readiness {
     return readiness(this.models.values(), { listed: this.source.listedOnce, configGiven: this.options.config !== undefined, warmedUp: this.warmedUp });
@@ -175,7 +184,7 @@ export class Manager {
       // Serve what is loaded now; a newer aspired version loads in the background meanwhile.
       if (available && h.version < available.version) break;
       if (available && h !== available) {
-        if (h.loadable) this.background(this.load(state, h), scope);
+        if (h.loadable) inBackground(this.load(state, h), scope, this.options.logger);
         continue;
       }
       const handle = h === available ? h.acquire() : await this.bringUp(state, h, scope);
@@ -221,10 +230,10 @@ export class Manager {
   /** The first request waits for the first listing; later ones start a refresh when due. After a persisted first
    * listing, the real one waits for `real` (a request done with storage): its LIST must not slow the first GET. */
   private async ready(scope?: ServingScope, real = false): Promise<void> {
-    if (!this.source.listedOnce) return this.background(Promise.all(await this.refresh()), scope); // with the cache write
+    if (!this.source.listedOnce) return inBackground(Promise.all(await this.refresh()), scope, this.options.logger); // with the cache write
     if (!this.refreshing && (real || !this.provisional) && this.source.due(this.options.refreshIntervalMs)) {
       // The refresh, and the loads of new versions it starts, ride on the platform's waitUntil.
-      this.background(this.refresh().then((loads) => Promise.all(loads)), scope);
+      inBackground(this.refresh().then((loads) => Promise.all(loads)), scope, this.options.logger);
     }
   }
 
@@ -285,12 +294,5 @@ export class Manager {
     const wasAvailable = h.state === 'AVAILABLE';
     const done = h.unload(to, (e) => this.report.unloadFailed(h, e));
     return wasAvailable ? done.then(() => this.report.unloaded(h)) : done;
-  }
-
-  private background(work: Promise<unknown>, scope?: ServingScope): void {
-    const guarded = work.catch((e: unknown) => {
-      this.options.logger.log('error', 'background_failed', { error: errorText(e) });
-    });
-    scope?.waitUntil?.(guarded);
   }
 }

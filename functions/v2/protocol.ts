@@ -78,7 +78,7 @@ export function openInferenceProtocol(options: V2Options): Protocol {
         case 'load':
           return { model: route.model, api: '', scope: 'admin', answer: async () => (await loadModel(manager, route.model), json(200, '{}')) };
         case 'unload':
-          return { model: route.model, api: '', scope: 'admin', answer: async () => unloadModel(route.model) };
+          return { model: route.model, api: '', scope: 'admin', answer: async () => (await unloadModel(manager, route.model), json(200, '{}')) };
       }
     },
     errorResponse: (status, message, headers) => v2Error(status, message, options, headers),

@@ -1,8 +1,9 @@
 // Triton's model repository extension: the index (every model, its versions and their states),
 // and load / unload (admin scope). edgeserve serves what the repository and its config aspire to,
-// as Triton's poll mode does: load warms the model's aspired versions now (they would otherwise
-// load on first use); an explicit unload is refused, as Triton refuses it in poll mode, because
-// the next refresh would bring the version back (remove it from the repository or config instead).
+// as Triton's poll mode does, and loads a version on first use: load warms the model's aspired
+// versions now; unload frees their memory now (UNAVAILABLE in the index), and the next request for
+// the model loads them again, as after a memory-budget eviction. To stop serving a model for good,
+// remove it from the repository or its config.
 import type { Manager, VersionStatus } from '../serving/manager.ts';
 import type { ServingScope } from '../serving/serving-scope.ts';
 import type { JsonValue } from '../util/json/value.ts';
@@ -56,8 +57,7 @@ export async function loadModel(manager: Manager, model: string): Promise<void> 
   if (failed && !versions.some((v) => v.state === 'AVAILABLE')) throw invalidArgument(`Failed to load model ${model}: ${failed.errorMessage}`);
 }
 
-export function unloadModel(model: string): never {
-  throw invalidArgument(
-    `explicit model unload is not allowed: edgeserve serves the versions its repository and config aspire to (as Triton's poll mode); remove ${model} from the repository or its config to unload it`,
-  );
+/** Unloads the model's loaded versions now (each after its last request); the next request loads them again. 404 for an unknown model. */
+export async function unloadModel(manager: Manager, model: string): Promise<void> {
+  if (!(await manager.evict(model))) throw notFound(`Could not find any versions of model ${model}`);
 }

@@ -72,18 +72,24 @@ describe('V2 and authentication', () => {
     expect((await call('GET', '/v2/models/half_plus_two/ready')).status).toBe(401); // names a model: predict scope
   });
 
-  it('load and unload need the admin scope; the index and /v1/models list only the models a key may use', async () => {
-    const { call } = await server({ auth });
+  it('load and unload need the admin scope; unload frees a model until its next request; the index and /v1/models list only the models a key may use', async () => {
+    const { call, infer } = await server({ auth });
     expect(await call('POST', '/v2/repository/models/mnist/load', '', bearer(WEB_KEY))).toMatchObject({ status: 403, json: { error: 'The key web does not have the admin scope' } });
     expect(await call('POST', '/v2/repository/models/mnist/load', '', bearer(OPS_KEY))).toMatchObject({ status: 200, json: {} });
     expect(await call('POST', '/v2/repository/models/nope/load', '', bearer(OPS_KEY))).toMatchObject({ status: 404 });
-    const unload = await call('POST', '/v2/repository/models/mnist/unload', '', bearer(OPS_KEY));
-    expect(unload.status).toBe(400);
-    expect(unload.json.error).toMatch(/explicit model unload is not allowed/);
     const index = await call('POST', '/v2/repository/index', '', bearer(WEB_KEY));
     expect(index.json).toEqual([{ name: 'half_plus_two', version: '2', state: 'READY', reason: '' }]);
     const all = await call('POST', '/v2/repository/index', '', bearer(OPS_KEY));
     expect(all.json).toContainEqual({ name: 'mnist', version: '1', state: 'READY', reason: '' }); // loaded above
+    expect((await call('POST', '/v2/repository/models/mnist/unload', '', bearer(WEB_KEY))).status).toBe(403);
+    expect(await call('POST', '/v2/repository/models/nope/unload', '', bearer(OPS_KEY))).toMatchObject({ status: 404 });
+    expect(await call('POST', '/v2/repository/models/mnist/unload', '', bearer(OPS_KEY))).toMatchObject({ status: 200, json: {} });
+    const unloaded = await call('POST', '/v2/repository/index', '', bearer(OPS_KEY));
+    expect(unloaded.json).toContainEqual({ name: 'mnist', version: '1', state: 'UNAVAILABLE', reason: '' });
+    expect((await call('GET', '/v2/models/mnist/ready', '', bearer(OPS_KEY))).status).toBe(400); // not ready until used or loaded
+    const again = await infer('mnist', { inputs: [{ name: 'image', shape: [1, 784], datatype: 'FP32', data: Array(784).fill(0.5) }] }, bearer(OPS_KEY));
+    expect(again.status).toBe(200); // the next request loads it again
+    expect((await call('GET', '/v2/models/mnist/ready', '', bearer(OPS_KEY))).status).toBe(200);
     expect((await call('GET', '/v1/models', '', bearer(WEB_KEY))).json.models.map((m: { name: string }) => m.name)).toEqual(['half_plus_two']);
   });
 });
