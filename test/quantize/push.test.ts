@@ -3,11 +3,13 @@
 // loader verifies; the server then serves it, and through the Worker in workerd too (an int8
 // model from R2).
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_FILE } from '../../adapters/node/quantize/write-output.ts';
 import { parseManifest, verifyFile } from '../../functions/serving/integrity.ts';
+import { WARMUP_FILE } from '../../functions/serving/warmup.ts';
 import { mnistSamples } from '../fixtures/example-models.ts';
 import { scratchRepository, startTestServer } from '../helpers.ts';
 import { startWorker } from '../workers-runtime.ts';
@@ -44,10 +46,15 @@ describe('--push to a folder repository', () => {
     const model = new Uint8Array(await readFile(join(folder, 'model.onnx')));
     expect(report.sizeAfter).toBe(model.length);
     const manifest = parseManifest(new Uint8Array(await readFile(join(folder, 'manifest.json'))), 'manifest.json');
-    expect([...manifest.keys()].sort()).toEqual(['model.onnx', REPORT_FILE]);
+    // Every file of the version is in it, the copied warmup records too (the loader verifies them before warming up).
+    expect([...manifest.keys()].sort()).toEqual([WARMUP_FILE, 'model.onnx', REPORT_FILE]);
     await verifyFile(manifest, 'model.onnx', model, 'model.onnx'); // throws DATA_LOSS on a mismatch
     await expect(verifyFile(manifest, 'model.onnx', model.slice(1), 'model.onnx')).rejects.toThrow(/manifest.json says/);
-    expect(await readFile(join(folder, 'assets.extra/warmup.json'), 'utf8')).toBe(await readFile(join(repo.dir, 'mnist/1/assets.extra/warmup.json'), 'utf8'));
+    const warmup = new Uint8Array(await readFile(join(folder, WARMUP_FILE)));
+    expect(Buffer.from(warmup).toString()).toBe(await readFile(join(repo.dir, 'mnist/1', WARMUP_FILE), 'utf8'));
+    expect(manifest.get(WARMUP_FILE)).toEqual({ sha256: createHash('sha256').update(warmup).digest('hex'), size: warmup.length });
+    await verifyFile(manifest, WARMUP_FILE, warmup, WARMUP_FILE);
+    await expect(verifyFile(manifest, WARMUP_FILE, warmup.slice(0, -10), WARMUP_FILE)).rejects.toThrow(/manifest.json says/);
     // No staging folder is left in the model's folder.
     expect((await readdir(join(repo.dir, 'mnist'))).sort()).toEqual(['1', '2']);
   });
@@ -82,11 +89,47 @@ describe('--push to a folder repository', () => {
     const failed = await cli('quantize', join(repo.dir, 'half_plus_two/1/model.onnx'), '--int8', '--push', join(repo.dir, 'half_plus_two'));
     expect(failed.status).toBe(1);
     expect(await readdir(join(repo.dir, 'half_plus_two'))).toEqual(before);
-    const nowhere = await cli('quantize', join(repo.dir, 'mnist/1/model.onnx'), '--int8', '--push', join(repo.dir, 'no/such/repo/mnist'));
+    // Refused before quantizing, and OUT (which a failed push must not leave behind) never written.
+    const out = join(repo.dir, 'out.onnx');
+    const nowhere = await cli('quantize', join(repo.dir, 'mnist/1/model.onnx'), out, '--int8', '--push', join(repo.dir, 'no/such/repo/mnist'));
     expect(nowhere).toMatchObject({ status: 1, stderr: expect.stringMatching(/--push .*: the repository folder .* does not exist/) });
     expect(existsSync(join(repo.dir, 'no'))).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('a push that fails removes the model folder it created', async () => {
+    // The source's warmup "file" is a folder: copying it fails after the new model's folder was made.
+    await mkdir(join(repo.dir, 'odd/1/assets.extra/warmup.json'), { recursive: true });
+    await copyFile(join(repo.dir, 'mnist/1/model.onnx'), join(repo.dir, 'odd/1/model.onnx'));
+    const cal = join(repo.dir, 'cal.jsonl');
+    await writeFile(cal, JSON.stringify({ instances: digits.slice(0, 2).map((d) => Array.from(d)) }) + '\n');
+    const run = await cli('quantize', join(repo.dir, 'odd/1/model.onnx'), '--int8', '--calibration', cal, '--push', join(repo.dir, 'fresh'));
+    expect(run).toMatchObject({ status: 1, stderr: expect.stringMatching(/^edgeserve quantize: --push .*fresh: EISDIR/) });
+    expect(existsSync(join(repo.dir, 'fresh'))).toBe(false);
+  }, 60_000);
+
+  it('claims its version number: an entry already there under the next number is never replaced', async () => {
+    await mkdir(join(repo.dir, 'claim/1'), { recursive: true });
+    await copyFile(join(repo.dir, 'mnist/1/model.onnx'), join(repo.dir, 'claim/1/model.onnx'));
+    await writeFile(join(repo.dir, 'claim/2'), 'not a folder, so not a version: but the name is taken');
+    const run = await cli('quantize', join(repo.dir, 'claim/1/model.onnx'), '--int8', '--push', join(repo.dir, 'claim'), '--json');
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).pushed.version).toBe(3);
+    expect(await readFile(join(repo.dir, 'claim/2'), 'utf8')).toMatch(/^not a folder/);
+    expect((await readdir(join(repo.dir, 'claim/3'))).sort()).toEqual(['manifest.json', 'model.onnx', REPORT_FILE]);
   }, 60_000);
 });
+
+it('refuses OUT that is IN (the same file by any path), before anything is written', async () => {
+  const input = join(repo.dir, 'mnist/1/model.onnx');
+  const before = await readFile(input);
+  await symlink(input, join(repo.dir, 'alias.onnx'));
+  for (const out of [input, join(repo.dir, 'mnist/1/../1/model.onnx'), join(repo.dir, 'alias.onnx')]) {
+    const run = await cli('quantize', input, out, '--int8');
+    expect(run).toMatchObject({ status: 1, stderr: expect.stringMatching(/^edgeserve quantize: OUT .* is IN .*: give another output file$/) });
+  }
+  expect((await readFile(input)).equals(before)).toBe(true);
+}, 60_000);
 
 it('an int8 model made by the quantizer serves through the Worker in workerd (R2), as in ort-node', async () => {
   const model = new Uint8Array(await readFile(join(repo.dir, 'mnist/2/model.onnx')));

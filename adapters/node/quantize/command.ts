@@ -2,11 +2,12 @@
 // report. Resolves to the exit status: 0 written, 1 refused or failed (nothing written), 2 usage.
 // Every failure is one line on stderr, never a stack trace. Loaded only for this command, so the
 // server's start never imports onnx-proto.
+import { rm } from 'node:fs/promises';
 import { parseQuantizeArguments, QUANTIZE_USAGE } from './arguments.ts';
 import { QuantizeError } from './onnx-model.ts';
 import { quantizeModel } from './quantize.ts';
 import { reportText } from './report.ts';
-import { pushVersion, writeAtomically } from './write-output.ts';
+import { checkOutput, checkPushTarget, pushVersion, writeAtomically } from './write-output.ts';
 
 export async function quantizeCommand(argv: readonly string[]): Promise<number> {
   const command = parseQuantizeArguments(argv);
@@ -19,9 +20,19 @@ export async function quantizeCommand(argv: readonly string[]): Promise<number> 
     return 2;
   }
   try {
+    // What can fail without quantizing is checked first, so a doomed run writes nothing.
+    if (command.push) checkPushTarget(command.push);
+    if (command.output) await checkOutput(command.output, command.request.input);
     const { bytes, report } = await quantizeModel(command.request);
-    if (command.output) await writeAtomically(command.output, bytes);
+    // The push first: it can fail in more ways, and OUT is written only once it has succeeded.
     const pushed = command.push ? await pushVersion(command.push, bytes, report, command.request.input) : undefined;
+    if (command.output) {
+      await writeAtomically(command.output, bytes).catch(async (e: unknown) => {
+        // Exit status 1 promises nothing written: take back the version just published.
+        if (pushed) await rm(pushed.folder, { recursive: true, force: true });
+        throw e;
+      });
+    }
     const where = [command.output, pushed && `${pushed.folder}/model.onnx (version ${pushed.version})`].filter(Boolean).join(' and ');
     if (command.json) console.log(JSON.stringify({ ...report, output: command.output, pushed }, null, 2));
     else console.log(reportText(report, where));
