@@ -30,11 +30,7 @@ export class GraphEdit {
       this.names.add(t.name);
     }
     this.inputs = new Set(this.graph.input.map((i) => i.name));
-    for (const v of [...this.graph.input, ...this.graph.output, ...this.graph.valueInfo]) this.names.add(v.name);
-    for (const n of this.graph.node) {
-      this.names.add(n.name);
-      for (const x of [...n.input, ...n.output]) this.names.add(x);
-    }
+    collectNames(this.graph, this.names);
   }
 
   /** `base`, or `base_2`, `base_3` … whichever no tensor or node of the graph uses yet. */
@@ -96,6 +92,20 @@ function collectInputs(graph: Graph, into: Set<string>): void {
     for (const a of n.attribute) {
       if (a.g) collectInputs(a.g as Graph, into);
       for (const g of a.graphs ?? []) collectInputs(g as Graph, into);
+    }
+  }
+}
+
+/** Every tensor and node name of the graph and of its subgraphs (If/Loop/Scan bodies): a fresh name must shadow none. */
+function collectNames(graph: Graph, into: Set<string>): void {
+  for (const t of graph.initializer) into.add(t.name);
+  for (const v of [...graph.input, ...graph.output, ...graph.valueInfo]) into.add(v.name);
+  for (const n of graph.node) {
+    into.add(n.name);
+    for (const x of [...n.input, ...n.output]) into.add(x);
+    for (const a of n.attribute) {
+      if (a.g) collectNames(a.g as Graph, into);
+      for (const g of a.graphs ?? []) collectNames(g as Graph, into);
     }
   }
 }
