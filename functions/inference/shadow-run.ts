@@ -27,6 +27,7 @@ export function startShadow(manager: Manager, timeoutMs: number, shadow: ShadowR
     try {
       const outputs = await runWithDeadline(handle.servable, shadow.feeds, timeoutMs);
       shadow.stats.shadowCompared++;
+      shadow.stats.shadowErrors.add(shadow.served, outputs);
       if (outputsAgree(shadow.served, outputs, shadow.tolerance)) shadow.stats.shadowAgreed++;
     } finally {
       handle.release();

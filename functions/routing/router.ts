@@ -7,6 +7,7 @@ import { invalidArgument } from '../util/status.ts';
 import type { VersionSelector } from '../serving/servable-request.ts';
 import type { Arm, RoutingConfig } from '../config/routing-config.ts';
 import { ArmWindow } from './arm-window.ts';
+import { ShadowErrorStats } from './shadow.ts';
 
 export interface RouteInput {
   header(name: string): string | null;
@@ -29,6 +30,8 @@ export class ArmStats {
   latencyUsTotal = 0;
   /** The last minutes of this arm's traffic, for the operator API (routing/arm-window.ts). */
   readonly recent: ArmWindow;
+  /** How far this arm's answers were from the served ones, per output, when it ran as the shadow. */
+  readonly shadowErrors = new ShadowErrorStats();
   private compared = 0;
   private agreed = 0;
   /** When the fallback took this arm out of rotation (a circuit breaker's "open"), if it did. */

@@ -62,7 +62,7 @@ export class RoutingRegistry {
           requests: s.requests,
           errors: s.errors,
           mean_latency_us: s.requests ? Math.round(s.latencyUsTotal / s.requests) : 0,
-          shadow: { compared: s.shadowCompared, agreed: s.shadowAgreed },
+          shadow: { compared: s.shadowCompared, agreed: s.shadowAgreed, outputs: s.shadowErrors.snapshot() },
           ...(router.config.fallback && name !== router.config.fallback.arm ? { falling_back: s.trippedAt !== undefined } : {}),
         })),
       };

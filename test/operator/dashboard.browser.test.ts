@@ -118,6 +118,9 @@ describe('dashboard in chromium', () => {
     // The versions differ: the shadow comparison reports real disagreement.
     const agreement = Number(/([\d.]+) %/.exec(canary['Shadow agreement']!)![1]);
     expect(agreement).toBeLessThan(100); // (≈ 25 % agree within 0.1 on every score)
+    // … and how far apart they are: the largest |Δ| over the scores, beyond the tolerance.
+    const maxError = Number(/max \|Δ\| ([\d.e-]+)/.exec(canary['Shadow agreement']!)?.[1]);
+    expect(maxError).toBeGreaterThan(0.1);
 
     // The screenshot, judged by the text shown when it was taken.
     const shot = await page.screenshot({ fullPage: true });

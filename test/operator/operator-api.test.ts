@@ -87,8 +87,12 @@ describe('operator API', () => {
     expect(stable!.p50_ms).toBeGreaterThan(0);
     expect(stable!.p99_ms).toBeGreaterThanOrEqual(stable!.p50_ms!);
     // half_plus_two's versions compute the same function: every comparison agrees.
-    expect(canary!.shadow).toEqual({ compared: 6, agreed: 6, agreement: 1 });
-    expect(stable!.shadow).toEqual({ compared: 0, agreed: 0, agreement: null });
+    expect(canary!.shadow).toMatchObject({ compared: 6, agreed: 6, agreement: 1 });
+    const errors = Object.values(canary!.shadow.outputs);
+    expect(errors).toHaveLength(1); // per output: how far the shadow's answers were
+    expect(errors[0]).toMatchObject({ compared: 6, maxAbsError: 0, meanAbsError: 0 });
+    expect(errors[0]!.elements).toBeGreaterThanOrEqual(6);
+    expect(stable!.shadow).toEqual({ compared: 0, agreed: 0, agreement: null, outputs: {} });
     expect(m.routing).toMatchObject({ override: 'x-edgeserve-arm', shadow: { arm: 'canary', sample: 1 }, sticky: null, fallback: null });
     expect(v.window_seconds).toBe(300);
     expect(v.load_errors).toEqual([]);

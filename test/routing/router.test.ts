@@ -37,7 +37,7 @@ async function setup(routing: unknown) {
   };
   const report = async () => {
     const r = await es.handle({ method: 'GET', pathAndQuery: '/edgeserve/routing', header: () => null, readBody: async () => new Uint8Array() });
-    return JSON.parse(r.body!) as Record<string, { arms: { name: string; requests: number; errors: number; weight: number; shadow: { compared: number; agreed: number } }[] }>;
+    return JSON.parse(r.body!) as Record<string, { arms: { name: string; requests: number; errors: number; weight: number; shadow: { compared: number; agreed: number; outputs: Record<string, unknown> } }[] }>;
   };
   return { dir: repo.dir, es, predict, report, writeConfig };
 }
@@ -163,7 +163,8 @@ describe('routing', () => {
     const canaryArm = async () => (await shadowed.report()).half_plus_two!.arms.find((a) => a.name === 'canary')!;
     for (let waited = 0; (await canaryArm()).shadow.compared < 20 && waited < 2_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     const canary = await canaryArm();
-    expect(canary.shadow).toEqual({ compared: 20, agreed: 20 }); // both versions compute 0.5x + 2
+    expect(canary.shadow).toMatchObject({ compared: 20, agreed: 20 }); // both versions compute 0.5x + 2
+    expect(Object.values(canary.shadow.outputs)).toEqual([{ compared: 20, elements: 20, maxAbsError: 0, meanAbsError: 0 }]);
     expect(canary.requests).toBe(0); // shadows are not served requests
   });
 
@@ -176,7 +177,8 @@ describe('routing', () => {
     const r = await predict();
     expect(r.status).toBe(200);
     await new Promise((res) => setTimeout(res, 50));
-    expect((await report()).half_plus_two!.arms.find((a) => a.name === 'canary')!.shadow).toEqual({ compared: 1, agreed: 0 });
+    // No answer, so no error figures: the comparison counts as a disagreement only.
+    expect((await report()).half_plus_two!.arms.find((a) => a.name === 'canary')!.shadow).toEqual({ compared: 1, agreed: 0, outputs: {} });
   });
 
   it('a canary whose version fails to load falls back to the stable arm, and says so', async () => {

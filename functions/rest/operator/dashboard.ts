@@ -18,6 +18,11 @@ export function renderView(view: RepositoryView): string {
     n === null ? '—' : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
   const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
   const ms = (x: number | null): string => (x === null ? '—' : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
+  // The largest |Δ| over an arm's outputs as the shadow, e.g. " · max |Δ| 0.0213" (NaN on one side only: ∞).
+  const maxError = (outputs: Record<string, { readonly maxAbsError: number }>): string => {
+    const worst = Math.max(-1, ...Object.values(outputs).map((o) => o.maxAbsError));
+    return worst < 0 ? '' : ` · max |Δ| ${worst === Infinity ? '∞' : esc(Number(worst.toPrecision(3)))}`;
+  };
   const table = (head: string[], rows: string[][]): string =>
     `<div class="scroll"><table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows
       .map((r) => `<tr>${r.map((c, i) => `<td data-label="${head[i]}">${c}</td>`).join('')}</tr>`)
@@ -46,7 +51,7 @@ export function renderView(view: RepositoryView): string {
           esc(a.target), esc(a.weight),
           `<span class="bar"><span style="width:${(100 * a.share).toFixed(0)}%"></span></span> ${pct(a.share)}`,
           esc(a.requests), pct(a.error_rate), ms(a.p50_ms), ms(a.p99_ms),
-          a.shadow.compared ? `${pct(a.shadow.agreement)} of ${esc(a.shadow.compared)}` : '—',
+          a.shadow.compared ? `${pct(a.shadow.agreement)} of ${esc(a.shadow.compared)}${maxError(a.shadow.outputs)}` : '—',
         ]),
       )}`;
     }

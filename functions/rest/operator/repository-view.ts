@@ -8,6 +8,7 @@ import type { LoadEvents, LoadFailure } from '../../metrics/load-events.ts';
 import { WINDOW_MS } from '../../routing/arm-window.ts';
 import type { Router } from '../../routing/router.ts';
 import type { RoutingRegistry } from '../../routing/routing-registry.ts';
+import type { OutputErrorStats } from '../../routing/shadow.ts';
 import type { Manager, VersionStatus } from '../../serving/manager.ts';
 import type { ServingScope } from '../../serving/serving-scope.ts';
 
@@ -33,7 +34,13 @@ export interface ArmView {
   readonly error_rate: number;
   readonly p50_ms: number | null;
   readonly p99_ms: number | null;
-  readonly shadow: { readonly compared: number; readonly agreed: number; readonly agreement: number | null };
+  readonly shadow: {
+    readonly compared: number;
+    readonly agreed: number;
+    readonly agreement: number | null;
+    /** Since the arm was created: per output, how far its answers were from the served ones (max and mean |Δ|). */
+    readonly outputs: Record<string, OutputErrorStats>;
+  };
   readonly total: { readonly requests: number; readonly errors: number };
   readonly falling_back?: boolean;
 }
@@ -124,6 +131,7 @@ async function routingOf(router: Router, manager: Manager, scope: ServingScope):
           compared: f?.shadowCompared ?? 0,
           agreed: f?.shadowAgreed ?? 0,
           agreement: f?.shadowCompared ? f.shadowAgreed / f.shadowCompared : null,
+          outputs: stats?.shadowErrors.snapshot() ?? {},
         },
         total: { requests: stats?.requests ?? 0, errors: stats?.errors ?? 0 },
         ...(config.fallback && arm.name !== config.fallback.arm ? { falling_back: stats?.trippedAt !== undefined } : {}),
