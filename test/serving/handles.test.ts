@@ -98,7 +98,7 @@ describe('servable handles', () => {
     expect(await predict('m', 1)).toMatchObject({ status: 200, version: '1', arm: 'stable' });
     await new Promise((r) => setTimeout(r, 150));
     const report = JSON.parse((await es.handle(request('GET', '/edgeserve/routing'))).body!);
-    expect(report.m.arms.find((a: { name: string }) => a.name === 'canary').shadow).toEqual({ compared: 1, agreed: 0 });
+    expect(report.m.arms.find((a: { name: string }) => a.name === 'canary').shadow).toMatchObject({ compared: 1, agreed: 0 });
     backend.resume();
   });
 

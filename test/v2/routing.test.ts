@@ -50,7 +50,7 @@ describe('V2 routing', () => {
     }
     let canary;
     for (let k = 0; k < 50 && (canary = (await report()).find((a) => a.name === 'canary')!).shadow.compared < 5; k++) await new Promise((r) => setTimeout(r, 20));
-    expect(canary!.shadow).toEqual({ compared: 5, agreed: 5 }); // both versions are half_plus_two
+    expect(canary!.shadow).toMatchObject({ compared: 5, agreed: 5 }); // both versions are half_plus_two
     expect((await report()).find((a) => a.name === 'stable')!.requests).toBe(5);
   });
 
