@@ -181,7 +181,7 @@ describe('the command line', () => {
     const run = await cli('quantize', ws.model('gemm'), join(ws.dir, 'g.onnx'), '--int8', '--json');
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.comparison).toBeUndefined();
+    expect(report.comparisons).toBeUndefined();
     expect(report.notMeasured).toMatch(/no sample requests/);
   });
 });

@@ -41,8 +41,7 @@ describe('--push to a folder repository', () => {
     expect((await readdir(folder)).sort()).toEqual(['assets.extra', 'manifest.json', 'model.onnx', REPORT_FILE]);
     const report = JSON.parse(await readFile(join(folder, REPORT_FILE), 'utf8'));
     expect(report.mode).toBe('int8');
-    expect(report.comparison.source).toBe(join(repo.dir, 'mnist/1/assets.extra/warmup.json'));
-    expect(report.comparison.requests).toBe(2);
+    expect(report.comparisons.map((c: { source: string; requests: number }) => [c.source, c.requests])).toEqual([0, 1].map(() => [join(repo.dir, 'mnist/1/assets.extra/warmup.json'), 2]));
     const model = new Uint8Array(await readFile(join(folder, 'model.onnx')));
     expect(report.sizeAfter).toBe(model.length);
     const manifest = parseManifest(new Uint8Array(await readFile(join(folder, 'manifest.json'))), 'manifest.json');

@@ -12,6 +12,8 @@ import { main } from '../../adapters/node/cli.ts';
 import { fromHalfBits, toHalfBits } from '../../functions/tensor/float16.ts';
 import { argmax, mnistClassifier, mnistSamples, trainMnist } from '../fixtures/example-models.ts';
 import { convClassifier, gemmClassifier } from '../fixtures/quantize-models.ts';
+import type { Comparison } from '../../adapters/node/quantize/compare.ts';
+import type { QuantizeReport } from '../../adapters/node/quantize/report.ts';
 
 ortWeb.env.wasm.numThreads = 1;
 export type Ort = Pick<typeof ortNode, 'InferenceSession' | 'Tensor'>;
@@ -90,6 +92,17 @@ async function runBatch(ort: Ort, session: ortNode.InferenceSession, images: rea
 function halfBits(data: unknown): Uint16Array {
   const d = data as { buffer: ArrayBuffer; byteOffset: number; length: number };
   return new Uint16Array(d.buffer, d.byteOffset, d.length);
+}
+
+/** The report's figures measured in one of RUNTIMES (named as the quantizer's backends name themselves). */
+export function statedIn(report: QuantizeReport, runtime: string): Comparison {
+  const backend = runtime === 'onnxruntime-node' ? 'ort-node(cpu)' : 'ort-web(wasm)';
+  return report.comparisons!.find((c) => c.runtime === backend)!;
+}
+
+/** The largest max abs error the report states for an output, over both backends. */
+export function worstError(report: QuantizeReport, output = 0): number {
+  return Math.max(...report.comparisons!.map((c) => c.outputs[output]!.maxAbsError));
 }
 
 export interface Difference { maxAbsError: number; meanAbsError: number; top1Agreement: number }

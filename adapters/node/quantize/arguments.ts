@@ -13,7 +13,7 @@ export const QUANTIZE_USAGE = `Usage: edgeserve quantize IN.onnx [OUT.onnx] (--i
 
 Post-training quantization in onnxruntime's forms, checked before anything is written: the result
 must load in onnxruntime-node and onnxruntime-web, and it is measured against IN on sample
-requests (--calibration, else IN's assets.extra/warmup.json).
+requests (--eval, else --calibration, else IN's assets.extra/warmup.json), in both.
 
 Modes (one):
   --int8                  dynamic: MatMul, Gemm and Conv weights to int8/uint8, activations
@@ -24,6 +24,8 @@ Modes (one):
 
 Options:
   --calibration FILE      predict request bodies, one JSON object a line (or a JSON array)
+  --eval FILE             held-out predict requests (same format) to measure the error on, instead
+                          of the calibration (or warmup) requests
   --calibrate METHOD      int8-static range: minmax (default) or percentile[=99.99]
   --per-channel[=BOOL]    int8 modes: one weight scale per output channel (default false)
   --reduce-range[=BOOL]   int8 modes: 7-bit weights, for CPUs whose u8×s8 products saturate (default false)
@@ -37,7 +39,7 @@ Exit status: 0 written, 1 the model was refused or quantization failed (nothing 
 
 const MODES: readonly QuantizeMode[] = ['int8', 'fp16', 'int8-static'];
 const BOOLEANS = new Set(['per-channel', 'reduce-range', 'keep-io-types', 'json']);
-const VALUED = new Set(['calibration', 'calibrate', 'push']);
+const VALUED = new Set(['calibration', 'calibrate', 'eval', 'push']);
 
 export function parseQuantizeArguments(argv: readonly string[]): QuantizeCommand {
   if (argv.includes('-h') || argv.includes('--help')) return { kind: 'help' };
@@ -93,6 +95,7 @@ export function parseQuantizeArguments(argv: readonly string[]): QuantizeCommand
       reduceRange: booleans.get('reduce-range') ?? false,
       keepIoTypes: booleans.get('keep-io-types') ?? true,
       calibration,
+      eval: values.get('eval'),
       percentile: percentile ?? undefined,
     },
     output: positionals[1],

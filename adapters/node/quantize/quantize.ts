@@ -23,6 +23,8 @@ export interface QuantizeRequest {
   readonly keepIoTypes: boolean;
   /** Predict requests (JSON lines); else the model's warmup records, if it has any. */
   readonly calibration?: string;
+  /** Held-out predict requests to measure the error on (else the calibration or warmup ones). */
+  readonly eval?: string;
   /** int8-static: min-max when undefined, else the central p % of the signed values (onnxruntime's asymmetric percentile: (100 − p) / 2 % cut from each tail). */
   readonly percentile?: number;
 }
@@ -66,7 +68,11 @@ export async function quantizeModel(request: QuantizeRequest): Promise<Quantized
     await loads(backend, bytes, `the ${request.mode} model does not load in ${backend.name} (a bug in edgeserve quantize, please report it)`);
     loadsIn.push(backend.name);
   }
-  const comparison = inputs ? await compareModels(original, bytes, inputs, node) : undefined;
+  // Each backend's own figures: their kernels differ (ort-web's WASM rounds otherwise than
+  // ort-node's MLAS), and the edge serves with one, a container with the other.
+  const measured = request.eval ? await readSampleInputs(request.eval, request.input) : inputs;
+  const comparisons = [];
+  if (measured) for (const backend of [node, web]) comparisons.push(await compareModels(original, bytes, measured, backend));
   const report: QuantizeReport = {
     mode: request.mode,
     input: request.input,
@@ -77,7 +83,8 @@ export async function quantizeModel(request: QuantizeRequest): Promise<Quantized
     converted: edit.converted,
     skipped: edit.skipped,
     loadsIn,
-    ...(comparison ? { comparison } : { notMeasured: 'no sample requests (give --calibration FILE, or put warmup records in assets.extra/warmup.json beside the model)' }),
+    ...(measured ? { comparisons } : { notMeasured: 'no sample requests (give --eval or --calibration FILE, or put warmup records in assets.extra/warmup.json beside the model)' }),
+    caveats: measured ? caveatsOf(request) : [],
   };
   return { bytes, report };
 }
@@ -93,6 +100,18 @@ async function loads(backend: InferenceBackend, bytes: Uint8Array, failure: stri
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+}
+
+/** What the error figures do not say, in the operator's words. */
+function caveatsOf(r: QuantizeRequest): string[] {
+  const caveats: string[] = [];
+  if (r.mode === 'int8-static' && !r.eval) {
+    caveats.push('in-sample: measured on the calibration requests the activation ranges were taken from; give --eval FILE (held-out requests) for a figure that holds for other inputs');
+  }
+  if (r.mode === 'int8') {
+    caveats.push('dynamic quantization computes activation scales per run: these figures hold for the requests batched as in the file; other batches (the server\'s batching, single rows) give other, usually similar, errors');
+  }
+  return caveats;
 }
 
 function optionsOf(r: QuantizeRequest): Record<string, string | number | boolean> {

@@ -18,9 +18,11 @@ export interface QuantizeReport {
   readonly skipped: readonly NodeNote[];
   /** The backends the result was loaded in before it was written. */
   readonly loadsIn: readonly string[];
-  /** Both models on the sample requests; absent (with `notMeasured` saying why) when there were none. */
-  readonly comparison?: Comparison;
+  /** Both models on the sample requests, once per backend (ort-node, ort-web); absent (with `notMeasured` saying why) when there were none. */
+  readonly comparisons?: readonly Comparison[];
   readonly notMeasured?: string;
+  /** What the figures do not say (in-sample, batching-dependent …). */
+  readonly caveats: readonly string[];
 }
 
 export function reportText(r: QuantizeReport, output: string | undefined): string {
@@ -35,16 +37,19 @@ export function reportText(r: QuantizeReport, output: string | undefined): strin
     ...r.skipped.map((n) => `    ${n.node} (${n.op}): ${n.note}`),
     `  loads in    ${r.loadsIn.join(', ')}`,
   ];
-  if (r.comparison) {
-    const c = r.comparison;
-    lines.push(`  error       ${c.requests} requests from ${c.source}, on ${c.runtime}`);
-    for (const o of c.outputs) {
-      const top1 = o.top1Agreement === undefined ? '' : `, top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}% of ${o.rows} rows`;
-      lines.push(`    ${o.name}: max abs ${fmt(o.maxAbsError)}, mean abs ${fmt(o.meanAbsError)} over ${o.elements} values${top1}`);
+  if (r.comparisons?.length) {
+    const first = r.comparisons[0]!;
+    lines.push(`  error       ${first.requests} requests from ${first.source}, in each backend`);
+    for (const c of r.comparisons) {
+      for (const o of c.outputs) {
+        const top1 = o.top1Agreement === undefined ? '' : `, top-1 agreement ${(100 * o.top1Agreement).toFixed(2)}% of ${o.rows} rows`;
+        lines.push(`    ${c.runtime.padEnd(14)} ${o.name}: max abs ${fmt(o.maxAbsError)}, mean abs ${fmt(o.meanAbsError)} over ${o.elements} values${top1}`);
+      }
     }
   } else {
     lines.push(`  error       not measured: ${r.notMeasured}`);
   }
+  for (const c of r.caveats) lines.push(`  caveat      ${c}`);
   return lines.join('\n');
 }
 
