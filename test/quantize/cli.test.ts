@@ -150,7 +150,7 @@ describe('the command line', () => {
     const run = await cli('quantize', '--help');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: edgeserve quantize IN.onnx/);
-    for (const flag of ['--int8', '--fp16', '--int8-static', '--calibration', '--calibrate', '--per-channel', '--keep-io-types', '--push', '--json']) expect(run.stdout).toContain(flag);
+    for (const flag of ['--int8', '--fp16', '--int8-static', '--calibration', '--eval', '--calibrate', '--per-channel', '--keep-io-types', '--push', '--json']) expect(run.stdout).toContain(flag);
   });
 
   it('the server\'s --help names the command', async () => {
