@@ -136,7 +136,7 @@ export class Manager {
   async evict(model: string): Promise<boolean> {
     await this.ready();
     const state = this.models.get(model);
-    if (state) state.active = false; // a refresh does not bring them back in the background
+    if (state) [state.active, state.evicted] = [false, true]; // no background reload; readiness does not wait for it
     await Promise.all(state?.sorted().filter((h) => h.state === 'AVAILABLE').map((h) => this.unload(h, 'START')) ?? []);
     return state !== undefined;
   }
@@ -280,6 +280,7 @@ export class Manager {
       load: (present) => this.report.watch(h, this.options.loader.load(state.config, present)),
       loaded: (result) => {
         this.report.loaded(h, state.config, result);
+        state.evicted = false;
         state.applyLabels(); // a label waiting for this version moves now
       },
       failed: (error, attempt, willRetry) => {

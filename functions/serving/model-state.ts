@@ -13,6 +13,8 @@ export class ModelState {
   readonly harnesses = new Map<number, Harness>();
   /** Asked for at least once (or warmed up): new versions then load in the background. */
   active = false;
+  /** Unloaded by an operator and not served since: readiness does not wait for it (it loads on its next request). */
+  evicted = false;
   /** Labels in force, and moves (or new labels) waiting for their version to become AVAILABLE. */
   private readonly labels = new Map<string, number>();
   private readonly pendingLabels = new Map<string, number>();

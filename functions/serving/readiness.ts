@@ -1,7 +1,8 @@
 // The readiness probe (the container's health check, Kubernetes' readinessProbe): ready once the
 // repository has been listed and every model that has versions serves one of them. Without a
 // config given up front, the first warm-up having run is enough: one broken model in a folder
-// repository does not hold back the others (its status says what is wrong).
+// repository does not hold back the others (its status says what is wrong). A model an operator
+// unloaded counts as serving: it loads on its next request, which a not-ready probe would keep away.
 import type { ModelState } from './model-state.ts';
 import type { VersionState } from './policy.ts';
 
@@ -18,7 +19,7 @@ export function readiness(models: Iterable<ModelState>, at: { listed: boolean; c
     const versions = state.sorted();
     out[state.config.name] = versions.map((h) => `${h.version}:${h.state satisfies VersionState}`);
     const hasVersions = versions.some((h) => h.aspired);
-    if (hasVersions && !versions.some((h) => h.state === 'AVAILABLE')) allServing = false;
+    if (hasVersions && !state.evicted && !versions.some((h) => h.state === 'AVAILABLE')) allServing = false;
   }
   return { ready: allServing || (at.listed && !at.configGiven && at.warmedUp), models: out };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
+import { parseRepositoryConfig } from '../../functions/config/model-config.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
 import type { RequestRecord } from '../../functions/metrics/request-record.ts';
 import { joinParts, type RestRequest } from '../../functions/rest/exchange.ts';
@@ -91,6 +92,18 @@ describe('V2 and authentication', () => {
     expect(again.status).toBe(200); // the next request loads it again
     expect((await call('GET', '/v2/models/mnist/ready', '', bearer(OPS_KEY))).status).toBe(200);
     expect((await call('GET', '/v1/models', '', bearer(WEB_KEY))).json.models.map((m: { name: string }) => m.name)).toEqual(['half_plus_two']);
+  });
+});
+
+describe('V2 unload and readiness', () => {
+  it('an unloaded model does not make the server not-ready (a probe would keep away the request that reloads it)', async () => {
+    const config = parseRepositoryConfig(JSON.stringify({ models: [{ name: 'half_plus_two' }, { name: 'two_io' }] }), 'config');
+    const { call, infer } = await server({ config });
+    expect((await call('GET', '/v2/health/ready')).status).toBe(200);
+    expect((await call('POST', '/v2/repository/models/two_io/unload')).status).toBe(200);
+    expect((await call('GET', '/v2/models/two_io/ready')).status).toBe(400);
+    expect((await call('GET', '/v2/health/ready')).status).toBe(200);
+    expect((await infer('half_plus_two', hpt([1]))).status).toBe(200);
   });
 });
 
