@@ -18,7 +18,7 @@ const MODES: [string, Partial<QuantizeRequest> | undefined][] = [
   ['float32', undefined],
   ['int8 dynamic', { mode: 'int8' }],
   ['int8 dynamic, per-channel', { mode: 'int8', perChannel: true }],
-  ['int8 static (QDQ, min-max)', { mode: 'int8-static', perChannel: true }],
+  ['int8 static (QDQ, min-max, per-channel)', { mode: 'int8-static', perChannel: true }],
   ['fp16', { mode: 'fp16' }],
 ];
 const WARM = 20;
