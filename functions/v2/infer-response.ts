@@ -66,7 +66,7 @@ const SLICED_OUTPUT_ELEMENTS = 65_536;
 function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxBytes: number): string | Promise<string> {
   let elements = 0;
   for (const o of answer.outputs) if (!o.binary) elements += elementCount(o.tensor.dims);
-  if (elements === 0) {
+  if (binary.length === answer.outputs.length) {
     // Only binary outputs: a header of a few hundred bytes, no data to write.
     let header = answerStart(answer);
     answer.outputs.forEach((o, k) => (header += outputStart(o, k) + binaryParameters(binary[k]!)));
@@ -74,6 +74,7 @@ function writeHeader(answer: InferAnswer, binary: readonly Uint8Array[], maxByte
     if (header.length > maxBytes) throw new ResponseTooLargeError(maxBytes);
     return header;
   }
+  // JSON outputs, though perhaps of no elements (shape [0]): written below, `binary` indexed apart.
   // About 14 bytes a number, plus the room the number writer reserves for its first block (33 a
   // number, up to ~2,000 numbers): a small answer is written without growing the buffer.
   const sink = new ByteSink(maxBytes, () => {

@@ -253,6 +253,23 @@ export function defineV2Suite(name: string, fetcher: () => Fetcher, options: { r
       expect(await wrong.json()).toEqual({ error: `Method GET is not allowed for ${HPT}/infer; use POST` });
     });
 
+    it('empty tensors: a JSON answer of no elements, and a binary and a JSON output of none together', async () => {
+      const empty = await infer(f, `${HPT}/infer`, { inputs: [x([], [0])] });
+      expect(empty.status, JSON.stringify(empty.json)).toBe(200);
+      expect(empty.json.outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [0], data: [] }]);
+      const inputs: ClientInput[] = [{ name: 'a', shape: [0, 2], datatype: 'FP32', data: [] }, { name: 'b', shape: [0], datatype: 'INT64', data: [] }];
+      for (const binaryOne of ['sum', 'label_bytes']) {
+        const r = await infer(f, '/v2/models/two_io/infer', { inputs, outputs: ['sum', 'label_bytes'].map((name) => ({ name, parameters: { binary_data: name === binaryOne } })) });
+        expect(r.status, JSON.stringify(r.json)).toBe(200);
+        expect(r.headers.get('content-type')).toBe('application/octet-stream');
+        for (const o of r.outputs) {
+          if (o.name === binaryOne) expect(o, o.name).toMatchObject({ shape: [0], parameters: { binary_data_size: 0 } });
+          else expect(o.data, o.name).toEqual([]);
+          expect(o.data === undefined, o.name).toBe(o.name === binaryOne);
+        }
+      }
+    });
+
     it('the repository index lists every model, version and state', async () => {
       const r = await send(f, '/v2/repository/index', '{}');
       expect(r.status).toBe(200);
