@@ -28,7 +28,7 @@ export interface V2RequestedOutput {
 export interface V2InferRequest {
   readonly id?: string;
   readonly inputs: readonly V2Input[];
-  /** undefined: every output of the model. */
+  /** undefined: every output of the model (also when the request's list is empty). */
   readonly outputs?: readonly V2RequestedOutput[];
   /** The request's `binary_data_output` parameter: outputs not asking otherwise are binary. */
   readonly binaryOutput: boolean;
@@ -102,6 +102,8 @@ function parseShape(value: JsonValue | undefined, name: string): number[] {
 function parseOutputs(value: JsonValue | undefined): V2RequestedOutput[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalidArgument("The request's 'outputs' must be a list");
+  // An empty list asks for every output, as an absent one does (Triton and KServe read it so).
+  if (value.length === 0) return undefined;
   const names = new Set<string>();
   return value.map((output, k) => {
     if (!(output instanceof Map)) throw invalidArgument(`Output ${k} of 'outputs' must be an object`);

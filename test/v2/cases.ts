@@ -270,6 +270,14 @@ export function defineV2Suite(name: string, fetcher: () => Fetcher, options: { r
       }
     });
 
+    it('"outputs": [] asks for every output, as an absent list does (Triton, KServe)', async () => {
+      const r = await infer(f, `${HPT}/infer`, { inputs: [x([1, 2, 5])], outputs: [] });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      expect(r.json.outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [3], data: [2.5, 3, 4.5] }]);
+      const twoIo = await infer(f, '/v2/models/two_io/infer', { inputs: [{ name: 'a', shape: [1, 2], datatype: 'FP32', data: [1, 2] }, { name: 'b', shape: [1], datatype: 'INT64', data: [3] }], outputs: [] });
+      expect(twoIo.json.outputs.map((o: { name: string }) => o.name)).toEqual(['sum', 'label_bytes']);
+    });
+
     it('the repository index lists every model, version and state', async () => {
       const r = await send(f, '/v2/repository/index', '{}');
       expect(r.status).toBe(200);
