@@ -9,7 +9,7 @@ import { invalidArgument } from '../util/status.ts';
 import { elementBytes, v2Datatype } from './datatype.ts';
 import type { DataTarget } from './json-data.ts';
 
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
 export function tensorDataFromBytes(bytes: Uint8Array, target: DataTarget): TensorData {
@@ -60,12 +60,21 @@ function bytesElements(bytes: Uint8Array, target: DataTarget): string[] {
     const length = view.getUint32(pos, true);
     pos += 4;
     if (length > bytes.byteLength - pos) throw invalidArgument(`Input '${target.name}': BYTES element ${i} claims ${length} bytes, past the end of its binary data`);
-    // onnxruntime carries strings as JS strings: bytes that are not UTF-8 cannot survive the trip.
-    out[i] = utf8.decode(bytes.subarray(pos, pos + length));
+    // onnxruntime carries strings as JS strings: bytes that are not UTF-8 cannot survive the trip,
+    // so they are refused rather than silently changed to U+FFFD.
+    out[i] = utf8Element(bytes.subarray(pos, pos + length), target.name, i);
     pos += length;
   }
   if (pos !== bytes.byteLength) throw invalidArgument(`Input '${target.name}': ${bytes.byteLength - pos} bytes of binary data follow its last BYTES element`);
   return out;
+}
+
+function utf8Element(bytes: Uint8Array, name: string, i: number): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw invalidArgument(`Input '${name}': BYTES element ${i} is not valid UTF-8 (this server passes strings to the model as text)`);
+  }
 }
 
 /** An output's bytes in binary form: a view of a fixed-size tensor, BYTES encoded. */

@@ -278,6 +278,14 @@ export function defineV2Suite(name: string, fetcher: () => Fetcher, options: { r
       expect(twoIo.json.outputs.map((o: { name: string }) => o.name)).toEqual(['sum', 'label_bytes']);
     });
 
+    it('BYTES elements that are not UTF-8 are refused (400), never changed to U+FFFD', async () => {
+      const bytesBody = (bytes: Uint8Array, n: number) => infer(f, '/v2/models/all_dtypes/infer', {
+        inputs: DTYPE_CASES.map((c) => (c.name === 's' ? { name: 's', shape: [n], datatype: 'BYTES', binary: bytes } : { name: c.name, shape: [0], datatype: c.datatype, data: [] })),
+      });
+      await refused(400, bytesBody(new Uint8Array([2, 0, 0, 0, 0xff, 0xd8]), 1), /Input 's': BYTES element 0 is not valid UTF-8/);
+      await refused(400, bytesBody(new Uint8Array([1, 0, 0, 0, 0x61, 1, 0, 0, 0, 0xc3]), 2), /Input 's': BYTES element 1 is not valid UTF-8/);
+    });
+
     it('the repository index lists every model, version and state', async () => {
       const r = await send(f, '/v2/repository/index', '{}');
       expect(r.status).toBe(200);
