@@ -1,7 +1,8 @@
 // An input's JSON `data` → its tensor elements. The protocol takes data flat or nested, in row-major
 // order; only the element count must match the shape, which is counted before anything is
 // allocated. Each element must be a JSON value of the datatype, strictly (an INT8 is an integer
-// literal from -128 to 127: no float literal, no wrap-around as TF Serving's C casts do); innermost
+// literal from -128 to 127: no float literal, no wrap-around as TF Serving's C casts do; an FP16 a
+// number that does not round past 65504 to Infinity); innermost
 // lists of plain numbers (NumberRun) are stored in one loop.
 import type { DType } from '../tensor/dtype.ts';
 import { toHalfBits } from '../tensor/float16.ts';
@@ -84,7 +85,10 @@ function leafPut(dtype: DType, data: TensorData): Put {
       const out = data as Uint16Array;
       return (v, i) => {
         if (typeof v !== 'number' && !(v instanceof JsonInt)) return false;
-        out[i] = toHalfBits(typeof v === 'number' ? v : v.value);
+        const value = typeof v === 'number' ? v : v.value;
+        const bits = toHalfBits(value);
+        if (overflowsHalf(value, bits)) return false;
+        out[i] = bits;
         return true;
       };
     }
@@ -127,6 +131,12 @@ function leafPut(dtype: DType, data: TensorData): Put {
   }
 }
 
+/**
+ * A finite number past FP16's range (it would round to ±Infinity, |v| ≥ 65520): refused as an
+ * integer out of its type's range is. Infinity itself, written as a token, is kept.
+ */
+const overflowsHalf = (value: number, bits: number) => (bits & 0x7fff) === 0x7c00 && Number.isFinite(value);
+
 /** Stores a run at `at`; returns -1, or the index in the run of the first element refused. */
 function putRun(dtype: DType, data: TensorData, run: NumberRun, at: number): number {
   const values = run.values;
@@ -136,7 +146,11 @@ function putRun(dtype: DType, data: TensorData, run: NumberRun, at: number): num
       return -1;
     case 'float16': {
       const out = data as Uint16Array;
-      for (let k = 0; k < values.length; k++) out[at + k] = toHalfBits(values[k]!);
+      for (let k = 0; k < values.length; k++) {
+        const bits = toHalfBits(values[k]!);
+        if (overflowsHalf(values[k]!, bits)) return k;
+        out[at + k] = bits;
+      }
       return -1;
     }
     case 'bool': case 'string':

@@ -286,6 +286,22 @@ export function defineV2Suite(name: string, fetcher: () => Fetcher, options: { r
       await refused(400, bytesBody(new Uint8Array([1, 0, 0, 0, 0x61, 1, 0, 0, 0, 0xc3]), 2), /Input 's': BYTES element 1 is not valid UTF-8/);
     });
 
+    it('an FP16 value past the half range is refused (400), not made Infinity; Infinity itself is read', async () => {
+      const f16 = (data: unknown, shape = [1]) => infer(f, '/v2/models/all_dtypes/infer', {
+        inputs: DTYPE_CASES.map((c) => (c.name === 'f16' ? { name: 'f16', shape, datatype: 'FP16', data } : { name: c.name, shape: [0], datatype: c.datatype, data: [] })),
+      });
+      await refused(400, f16([1, 70000], [2]), /element 1 of 'data' \(70000\) is not a FP16 value/);
+      await refused(400, f16(-65520), /element 0 of 'data' \(-65520\) is not a FP16 value/);
+      await refused(400, f16([1e300, 'x'], [2]), /element 0 of 'data' \(1e\+300\) is not a FP16 value/);
+      const ok = await f16([65519, 1e-10], [2]); // rounds to 65504, and to 0: finite
+      expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+      expect(ok.outputs.find((o) => o.name === 'f16_out')!.data).toEqual([65504, 0]);
+      const inf = await send(f, '/v2/models/all_dtypes/infer', JSON.stringify({
+        inputs: DTYPE_CASES.map((c) => ({ name: c.name, shape: [c.name === 'f16' ? 1 : 0], datatype: c.datatype, data: c.name === 'f16' ? [1] : [] })),
+      }).replace('"data":[1]', '"data":[Infinity]'));
+      expect(inf.status, JSON.stringify(inf.json)).toBe(200);
+    });
+
     it('the repository index lists every model, version and state', async () => {
       const r = await send(f, '/v2/repository/index', '{}');
       expect(r.status).toBe(200);
