@@ -250,7 +250,12 @@ export function defineV2Suite(name: string, fetcher: () => Fetcher, options: { r
       await refused(400, send(f, `${HPT}/versions/x1/infer`, body), /Model version must be/);
       const wrong = await f(`${HPT}/infer`, { method: 'GET' });
       expect(wrong.status).toBe(405);
+      expect(wrong.headers.get('allow')).toBe('POST');
       expect(await wrong.json()).toEqual({ error: `Method GET is not allowed for ${HPT}/infer; use POST` });
+      const post = await f(`${HPT}/ready`, { method: 'POST', body: '{}' });
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET, HEAD');
+      await post.arrayBuffer();
     });
 
     it('empty tensors: a JSON answer of no elements, and a binary and a JSON output of none together', async () => {
