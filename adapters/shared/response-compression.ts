@@ -60,11 +60,23 @@ export interface EncodedBody {
  */
 const UNCOMPRESSED_TYPES = new Set(['application/octet-stream']);
 
+/**
+ * The response's media type, lower-case and without parameters; the header looked up in any case
+ * (edgeserve's own answers say Content-Type, forwarded ones keep fetch's content-type).
+ */
+function mediaTypeOf(headers: Record<string, string>): string {
+  let value = headers['Content-Type'];
+  if (value === undefined) {
+    for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === 'content-type') value = v;
+  }
+  return (value ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
 /** The response as it goes on the wire for this Accept-Encoding: compressed when that pays. */
 export async function encodeResponse(response: RestResponse, acceptEncoding: string | null, policy: CompressionPolicy): Promise<EncodedBody> {
   const body = response.bytes ?? response.body;
   // A string's length bounds its UTF-8 size from below: the cheap test first.
-  if (!policy.enabled || body === null || bodyLength(response) < policy.minBytes || UNCOMPRESSED_TYPES.has(response.headers['Content-Type'] ?? '')) {
+  if (!policy.enabled || body === null || bodyLength(response) < policy.minBytes || UNCOMPRESSED_TYPES.has(mediaTypeOf(response.headers))) {
     return { headers: response.headers, body };
   }
   // Whether this answer is compressed depends on the request's header: caches must keep them apart.

@@ -41,6 +41,11 @@ export class RemoteBackendError extends ServingError {
 /** Response headers worth passing back to the client. */
 const PASSED_HEADERS = ['content-type', 'x-model-version', 'server-timing', 'x-cold-start', 'x-edgeserve-arm', 'inference-header-content-length'];
 
+/** Whether a Content-Type is application/octet-stream, in any case, with or without parameters. */
+function isOctetStream(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(';', 1)[0]!.trim().toLowerCase() === 'application/octet-stream';
+}
+
 export async function forward(remote: RemoteBackend, request: ForwardRequest, fetchImpl: typeof fetch = fetch): Promise<ForwardedResponse> {
   const url = remote.url.replace(/\/+$/, '') + request.pathAndQuery;
   for (let attempt = 1; ; attempt++) {
@@ -57,7 +62,7 @@ export async function forward(remote: RemoteBackend, request: ForwardRequest, fe
         if (v !== null) headers[name] = v;
       }
       headers['x-edgeserve-offload'] = remote.url;
-      if (headers['content-type'] === 'application/octet-stream') return { status: res.status, headers, body: null, bytes: [new Uint8Array(await res.arrayBuffer())] };
+      if (isOctetStream(headers['content-type'])) return { status: res.status, headers, body: null, bytes: [new Uint8Array(await res.arrayBuffer())] };
       return { status: res.status, headers, body: await res.text() };
     } catch (e) {
       const error = e as Error & { cause?: { code?: string } };
