@@ -1,6 +1,6 @@
-// Lambda's 6 MB synchronous payload limit, each way: a request is measured as it arrives (base64
-// included, as AWS counts it), and an answer over the limit becomes a JSON error instead of an
-// invocation AWS would fail with a bare 502. Events are built in the real API Gateway v2 shape.
+// Lambda's 6 MB synchronous payload limit, each way: a request is held to the body limit by its
+// decoded bytes (AWS itself limits the event as it arrives), and an answer over the limit becomes
+// a JSON error instead of an invocation AWS would fail with a bare 502. Events are built in the real API Gateway v2 shape.
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MAX_RESULT_BODY_BYTES, restRequestFromEvent, resultFromRestResponse } from '../../../adapters/lambda/http-event.ts';
@@ -10,12 +10,13 @@ import { httpEvent } from '../../lambda-events.ts';
 const SIX_MIB = 6 * 1024 * 1024;
 
 describe('Lambda payload limits', () => {
-  it('a base64 body over the limit is refused before it is decoded, though its decoded bytes would fit', async () => {
-    const raw = new Uint8Array(5 * 1024 * 1024).fill(0x20); // 5 MiB decoded, 6.7 MiB as base64
-    const event = (await httpEvent('apigw-v2', '/v1/models/m:predict', { method: 'POST', body: raw, headers: { 'content-type': 'application/octet-stream' } })) as { isBase64Encoded: boolean; body: string };
-    expect(event.isBase64Encoded).toBe(true);
-    expect(event.body.length).toBeGreaterThan(SIX_MIB);
-    await expect(restRequestFromEvent(event as never).readBody(SIX_MIB)).rejects.toBeInstanceOf(BodyTooLargeError);
+  it('a base64 body is held to the limit by the bytes it decodes to (not its 4/3 longer text), checked before decoding', async () => {
+    const event = async (bytes: number) => (await httpEvent('apigw-v2', '/v1/models/m:predict', { method: 'POST', body: new Uint8Array(bytes).fill(0x20), headers: { 'content-type': 'application/octet-stream' } })) as { isBase64Encoded: boolean; body: string };
+    const fits = await event(5 * 1024 * 1024); // 5 MiB decoded, 6.7 MiB as base64
+    expect(fits.isBase64Encoded).toBe(true);
+    expect(fits.body.length).toBeGreaterThan(SIX_MIB);
+    expect((await restRequestFromEvent(fits as never).readBody(SIX_MIB)).byteLength).toBe(5 * 1024 * 1024);
+    await expect(restRequestFromEvent((await event(SIX_MIB + 1)) as never).readBody(SIX_MIB)).rejects.toBeInstanceOf(BodyTooLargeError);
   });
 
   it('an answer over 6 MB becomes a 413 JSON error that says why; smaller ones pass unchanged', async () => {
