@@ -28,21 +28,19 @@ export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
       }
       // With a declared length and a place to align, the chunks go straight into a buffer laid out
       // so that byte `alignAt` is 8-aligned: the one copy a body costs here (as Buffer.concat's).
-      const into = alignAt !== undefined && Number.isSafeInteger(declared) && declared > 0 ? alignedBuffer(declared, alignAt) : undefined;
+      // The headers alone reserve at most PRESIZE_BYTES (a stalled client must not pin up to the
+      // body limit); past that the buffer grows as bytes arrive, its layout kept.
+      const into = alignAt !== undefined && Number.isSafeInteger(declared) && declared > 0 ? new AlignedBody(declared, alignAt) : undefined;
       return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        let filled = 0; // bytes in `into`; past its end (more than declared) the rest are chunks
         const cleanup = () => {
           req.off('data', onData);
           req.off('end', onEnd);
           req.off('error', onError);
         };
         const onData = (chunk: Buffer) => {
-          if (into && chunks.length === 0 && filled + chunk.length <= into.length) {
-            into.set(chunk, filled);
-            filled += chunk.length;
-          } else chunks.push(chunk);
+          if (!into || chunks.length > 0 || !into.add(chunk)) chunks.push(chunk); // past the declared length: chunks
           size += chunk.length;
           if (size > limit) {
             cleanup();
@@ -52,9 +50,9 @@ export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
         };
         const onEnd = () => {
           cleanup();
-          if (into && filled === into.length && chunks.length === 0) resolve(into);
+          if (into && into.complete && chunks.length === 0) resolve(into.bytes());
           else if (!into) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-          else resolve(Buffer.concat([into.subarray(0, filled), ...chunks])); // not the declared length: unaligned
+          else resolve(Buffer.concat([into.bytes(), ...chunks])); // not the declared length: unaligned
         };
         const onError = (e: Error) => {
           cleanup();
@@ -68,10 +66,53 @@ export function fromIncomingMessage(req: IncomingMessage): NodeRestRequest {
   };
 }
 
-/** `size` bytes whose byte `alignAt` starts at an 8-byte boundary of their buffer. */
-function alignedBuffer(size: number, alignAt: number): Uint8Array {
-  const pad = (8 - (alignAt % 8)) % 8;
-  return new Uint8Array(new ArrayBuffer(size + pad), pad, size);
+/** What a declared Content-Length reserves before any byte arrives; a bigger body grows into place. */
+export const PRESIZE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A body of a declared length filled chunk by chunk, in a buffer whose byte `alignAt` (of the body)
+ * is at an 8-byte boundary: pre-sized up to PRESIZE_BYTES, doubled (up to the declared length) as
+ * bytes arrive, each copy at the same padding.
+ */
+class AlignedBody {
+  private readonly pad: number;
+  private buffer: Uint8Array;
+  private filled = 0;
+
+  constructor(
+    private readonly declared: number,
+    alignAt: number,
+  ) {
+    this.pad = (8 - (alignAt % 8)) % 8;
+    this.buffer = this.allocate(Math.min(declared, PRESIZE_BYTES));
+  }
+
+  get complete(): boolean {
+    return this.filled === this.declared;
+  }
+
+  /** Appends a chunk; false (nothing taken) when it would go past the declared length. */
+  add(chunk: Uint8Array): boolean {
+    const end = this.filled + chunk.length;
+    if (end > this.declared) return false;
+    if (end > this.buffer.length) {
+      const grown = this.allocate(Math.min(this.declared, Math.max(end, this.buffer.length * 2)));
+      grown.set(this.buffer.subarray(0, this.filled));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.filled);
+    this.filled = end;
+    return true;
+  }
+
+  /** The bytes so far, aligned as laid out. */
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.filled);
+  }
+
+  private allocate(size: number): Uint8Array {
+    return new Uint8Array(new ArrayBuffer(size + this.pad), this.pad, size);
+  }
 }
 
 const isParts = (body: string | Uint8Array | readonly Uint8Array[]): body is readonly Uint8Array[] => Array.isArray(body);

@@ -1,8 +1,11 @@
 // How V2's binary bodies travel below the protocol: forwarded answers from a remote arm (their
 // media type read case- and parameter-insensitively, never compressed), Lambda's body limit on the
 // decoded bytes, and Node's body buffer pre-sized only up to a cap from the headers.
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { restRequestFromEvent } from '../../adapters/lambda/http-event.ts';
+import { fromIncomingMessage } from '../../adapters/node/node-exchange.ts';
 import { DEFAULT_COMPRESSION, encodeResponse } from '../../adapters/shared/response-compression.ts';
 import { forward } from '../../functions/inference/forward.ts';
 import { BodyTooLargeError } from '../../functions/rest/exchange.ts';
@@ -48,5 +51,52 @@ describe('Lambda body limit', () => {
       expect((bytes.byteOffset + 13) % 8).toBe(0);
     }
     for (const size of [1001, 1002, 1003, 2000]) await expect(read(size), String(size)).rejects.toBeInstanceOf(BodyTooLargeError);
+  });
+});
+
+describe('Node body buffer', () => {
+  /** A server reading one body with readBody(limit, alignAt); `observe` sees the request at once. */
+  function serve(limit: number, alignAt: number, observe?: () => void) {
+    return new Promise<{ port: number; body: Promise<Uint8Array>; close: () => void }>((resolve) => {
+      let settle!: (p: Promise<Uint8Array>) => void;
+      const body = new Promise<Uint8Array>((r) => (settle = (p) => r(p)));
+      const server = createServer((req, res) => {
+        const before = process.memoryUsage().arrayBuffers;
+        const reading = fromIncomingMessage(req).readBody(limit, alignAt);
+        grown = process.memoryUsage().arrayBuffers - before;
+        observe?.();
+        settle(reading.finally(() => res.end()));
+      });
+      server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, body, close: () => { server.closeAllConnections(); server.close(); } }));
+    });
+  }
+  let grown = 0;
+
+  it('a declared length does not allocate its whole size before the bytes arrive', async () => {
+    let seen!: () => void;
+    const arrived = new Promise<void>((r) => (seen = r));
+    const s = await serve(64 << 20, 11, seen);
+    const r = httpRequest({ host: '127.0.0.1', port: s.port, method: 'POST', headers: { 'content-length': 32 << 20 } });
+    r.on('error', () => {});
+    r.write(Buffer.alloc(100));
+    await arrived;
+    expect(grown).toBeLessThan(8 << 20);
+    s.body.catch(() => {}); // the client goes away: the read fails, as it should
+    r.destroy();
+    s.close();
+  });
+
+  it('a body larger than the pre-sized part arrives whole, its byte alignAt 8-aligned', async () => {
+    const big = Uint8Array.from({ length: (9 << 20) + 5 }, (_, i) => (i * 13 + (i >> 12)) % 256);
+    for (const alignAt of [0, 3, 142]) {
+      const s = await serve(32 << 20, alignAt);
+      const r = httpRequest({ host: '127.0.0.1', port: s.port, method: 'POST', headers: { 'content-length': big.length } }, (res) => res.resume());
+      r.end(Buffer.from(big));
+      const bytes = await s.body;
+      expect(bytes.byteLength).toBe(big.length);
+      expect(Buffer.from(bytes).equals(Buffer.from(big)), `alignAt ${alignAt}`).toBe(true);
+      expect((bytes.byteOffset + alignAt) % 8, `alignAt ${alignAt}`).toBe(0);
+      s.close();
+    }
   });
 });
