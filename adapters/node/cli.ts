@@ -49,7 +49,7 @@ export async function main(argv: readonly string[], env: EnvRecord, terminal: Te
         return await writeIndex(command.dir);
       case 'quantize':
         // Imported only here: it needs onnx-proto, which serving never loads.
-        return await (await import('./quantize/command.ts')).quantizeCommand(command.args);
+        return await (await import('./quantize/command.ts')).quantizeCommand(command.args, env);
       case 'rollout':
         return await (await import('./rollout/command.ts')).rolloutCommand(command.command, command.args, env);
       case 'serve':

@@ -48,13 +48,18 @@ export async function workspace(): Promise<Workspace> {
 export interface CliRun { readonly status: number; readonly stdout: string; readonly stderr: string }
 
 /** `edgeserve …` in-process: its exit status and what it printed. */
-export async function cli(...argv: string[]): Promise<CliRun> {
+export function cli(...argv: string[]): Promise<CliRun> {
+  return cliWith({}, ...argv);
+}
+
+/** The same with an environment (an s3:// push reads S3_ENDPOINT and the region from it). */
+export async function cliWith(env: Record<string, string>, ...argv: string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   try {
-    const status = await main(argv, {}, { isTTY: false });
+    const status = await main(argv, env, { isTTY: false });
     return { status, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
     log.mockRestore();

@@ -30,7 +30,7 @@ Options:
   --per-channel[=BOOL]    int8 modes: one weight scale per output channel (default false)
   --reduce-range[=BOOL]   int8 modes: 7-bit weights, for CPUs whose u8×s8 products saturate (default false)
   --keep-io-types[=BOOL]  fp16: inputs and outputs stay float32, casts at the edges (default true)
-  --push REPO/MODEL       publish as the model's next version in the folder repository REPO,
+  --push REPO/MODEL       publish as the model's next version in REPO (a folder or s3://bucket/prefix),
                           with quantize-report.json and manifest.json beside model.onnx
   --json                  print the report as JSON instead of text
   -h, --help              this text

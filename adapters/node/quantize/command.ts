@@ -2,14 +2,16 @@
 // report. Resolves to the exit status: 0 written, 1 refused or failed (nothing written), 2 usage.
 // Every failure is one line on stderr, never a stack trace. Loaded only for this command, so the
 // server's start never imports onnx-proto.
-import { rm } from 'node:fs/promises';
+import { resolveOptions, type EnvRecord } from '../../../functions/options/read-options.ts';
+import { storeOptionsFrom } from '../../shared/store-from-url.ts';
 import { parseQuantizeArguments, QUANTIZE_USAGE } from './arguments.ts';
 import { QuantizeError } from './onnx-model.ts';
 import { quantizeModel } from './quantize.ts';
 import { reportText } from './report.ts';
-import { checkOutput, checkPushTarget, pushVersion, writeAtomically } from './write-output.ts';
+import { checkOutput, checkPushTarget, pushVersion, takeBack, writeAtomically } from './write-output.ts';
 
-export async function quantizeCommand(argv: readonly string[]): Promise<number> {
+/** `env`: where an s3:// push finds its endpoint and region, as `serve` and `push` do. */
+export async function quantizeCommand(argv: readonly string[], env: EnvRecord = process.env): Promise<number> {
   const command = parseQuantizeArguments(argv);
   if (command.kind === 'help') {
     console.log(QUANTIZE_USAGE);
@@ -21,20 +23,21 @@ export async function quantizeCommand(argv: readonly string[]): Promise<number> 
   }
   try {
     // What can fail without quantizing is checked first, so a doomed run writes nothing.
-    if (command.push) checkPushTarget(command.push);
+    const target = command.push ? await checkPushTarget(command.push, storeOptionsFrom(resolveOptions('node', env, new Map()))) : undefined;
     if (command.output) await checkOutput(command.output, command.request.input);
     const { bytes, report } = await quantizeModel(command.request);
     // The push first: it can fail in more ways, and OUT is written only once it has succeeded.
-    const pushed = command.push ? await pushVersion(command.push, bytes, report, command.request.input) : undefined;
+    const pushed = target ? await pushVersion(target, bytes, report, command.request.input) : undefined;
     if (command.output) {
       await writeAtomically(command.output, bytes).catch(async (e: unknown) => {
         // Exit status 1 promises nothing written: take back the version just published.
-        if (pushed) await rm(pushed.folder, { recursive: true, force: true });
+        if (target && pushed) await takeBack(target, pushed);
         throw e;
       });
     }
     const where = [command.output, pushed && `${pushed.folder}/model.onnx (version ${pushed.version})`].filter(Boolean).join(' and ');
-    if (command.json) console.log(JSON.stringify({ ...report, output: command.output, pushed }, null, 2));
+    const shown = pushed && { version: pushed.version, folder: pushed.folder };
+    if (command.json) console.log(JSON.stringify({ ...report, output: command.output, pushed: shown }, null, 2));
     else console.log(reportText(report, where));
     return 0;
   } catch (e) {

@@ -9,7 +9,7 @@ import { storeOptionsFrom } from '../../shared/store-from-url.ts';
 import { parseRolloutArguments, usageOf, UsageError, type RolloutCommand } from './arguments.ts';
 import type { EditHooks } from './config-file.ts';
 import { canary, label, promote, push, rollback, type Output } from './edit-commands.ts';
-import { PublishError } from './publish-version.ts';
+import { PublishError, splitTarget } from './publish-version.ts';
 import { fetchView, StatusError, statusText } from './status.ts';
 import { validate } from './validate.ts';
 import { ConflictError, openRepository } from './writable-repository.ts';
@@ -52,10 +52,9 @@ export async function rolloutCommand(command: RolloutCommand, argv: readonly str
         break;
       }
       case 'push': {
-        const slash = p[1]!.replace(/\/+$/, '').lastIndexOf('/');
-        if (slash <= 0) return usage(`${p[1]}: expected REPO/MODEL`);
-        const target = p[1]!.replace(/\/+$/, '');
-        result = await push(p[0]!, openRepository(target.slice(0, slash), storeOptions()), target.slice(slash + 1), flags, out);
+        const target = splitTarget(p[1]!);
+        if (!target) return usage(`${p[1]}: expected REPO/MODEL`);
+        result = await push(p[0]!, openRepository(target.repository, storeOptions()), target.model, flags, out);
         if (out.progress) process.stderr.write('\n');
         break;
       }

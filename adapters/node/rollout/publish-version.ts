@@ -73,8 +73,21 @@ export async function publishVersion(repo: WritableRepository, model: string, fi
       options.progress?.(written, total, file);
     }
   } catch (e) {
-    for (const key of keys.reverse()) await repo.remove(key).catch(() => {});
+    await unpublish(repo, keys);
     throw e;
   }
   return { version, keys, bytes: total };
+}
+
+/** Takes back a published version (a caller's later step failed): model file first, so the server never lists a version without its manifest. */
+export async function unpublish(repo: WritableRepository, keys: readonly string[]): Promise<void> {
+  for (const key of [...keys].reverse()) await repo.remove(key).catch(() => {});
+}
+
+/** `REPO/MODEL` (a folder or s3://bucket/prefix, then the model's name) → its two parts; undefined if there is no model part. */
+export function splitTarget(target: string): { readonly repository: string; readonly model: string } | undefined {
+  const trimmed = target.replace(/\/+$/, '');
+  const slash = trimmed.lastIndexOf('/');
+  if (slash <= 0 || /^[a-z0-9]+:\/*$/i.test(trimmed.slice(0, slash))) return undefined; // s3://MODEL names no bucket
+  return { repository: trimmed.slice(0, slash), model: trimmed.slice(slash + 1) };
 }

@@ -9,7 +9,7 @@
 //   a folder's guarantee is "a change made before this write started is detected", which covers
 //   two operators; S3's condition is atomic.
 import { createHash } from 'node:crypto';
-import { link, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { NOT_MODIFIED, parseS3Url, type ModelStore, type ObjectInfo } from '../../../functions/storage/model-store.ts';
@@ -65,7 +65,11 @@ export class FolderRepository extends StoreReads implements WritableRepository {
 
   async write(key: string, bytes: Uint8Array, condition?: WriteCondition): Promise<void> {
     const path = join(this.root, key);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+      // A file where a folder of the key should be: for "must not exist", the name is taken
+      // (a version number held by something that is not a version is skipped, never replaced).
+      throw condition && 'ifNoneMatch' in condition && (e.code === 'EEXIST' || e.code === 'ENOTDIR') ? new ConflictError(`${key}: a file is in the way`) : e;
+    });
     const temporary = join(dirname(path), `.${key.split('/').pop()}.${process.pid}.${Date.now()}.partial`);
     await writeFile(temporary, bytes);
     try {
@@ -94,6 +98,11 @@ export class FolderRepository extends StoreReads implements WritableRepository {
     await unlink(join(this.root, key)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
+    // The folders the key's write made go too once empty (a taken-back push leaves nothing behind;
+    // rmdir only removes an empty folder, so another writer's files are never removed with it).
+    for (let dir = dirname(key); dir !== '.' && dir !== '/'; dir = dirname(dir)) {
+      if (!(await rmdir(join(this.root, dir)).then(() => true, () => false))) break;
+    }
   }
 
   /** Whether the folder exists (a push into a repository that is not there is refused). */
