@@ -4,6 +4,7 @@
 // server's start never imports onnx-proto.
 import { resolveOptions, type EnvRecord } from '../../../functions/options/read-options.ts';
 import { storeOptionsFrom } from '../../shared/store-from-url.ts';
+import { UploadProgress } from '../rollout/upload-progress.ts';
 import { parseQuantizeArguments, QUANTIZE_USAGE } from './arguments.ts';
 import { QuantizeError } from './onnx-model.ts';
 import { quantizeModel } from './quantize.ts';
@@ -27,7 +28,8 @@ export async function quantizeCommand(argv: readonly string[], env: EnvRecord = 
     if (command.output) await checkOutput(command.output, command.request.input);
     const { bytes, report } = await quantizeModel(command.request);
     // The push first: it can fail in more ways, and OUT is written only once it has succeeded.
-    const pushed = target ? await pushVersion(target, bytes, report, command.request.input) : undefined;
+    const bar = new UploadProgress(process.stderr.isTTY && !command.json ? process.stderr : undefined);
+    const pushed = target ? await pushVersion(target, bytes, report, command.request.input, { progress: bar.update }).finally(() => bar.end()) : undefined;
     if (command.output) {
       await writeAtomically(command.output, bytes).catch(async (e: unknown) => {
         // Exit status 1 promises nothing written: take back the version just published.

@@ -11,6 +11,7 @@ import type { EditHooks } from './config-file.ts';
 import { canary, label, promote, push, rollback, type Output } from './edit-commands.ts';
 import { PublishError, splitTarget } from './publish-version.ts';
 import { fetchView, StatusError, statusText } from './status.ts';
+import type { ProgressTerminal } from './upload-progress.ts';
 import { validate } from './validate.ts';
 import { ConflictError, openRepository } from './writable-repository.ts';
 
@@ -19,6 +20,9 @@ export interface RolloutRun {
   readonly hooks?: EditHooks;
   /** Whether stderr is a terminal (progress bars); default: process.stderr.isTTY. */
   readonly isTTY?: boolean;
+  /** Where the bar goes on a terminal, and its clock; default: process.stderr, Date.now. */
+  readonly terminal?: ProgressTerminal;
+  readonly now?: () => number;
   /** Where lines go; default: the console's stdout and stderr. */
   readonly print?: { out(line: string): void; err(line: string): void };
 }
@@ -38,7 +42,8 @@ export async function rolloutCommand(command: RolloutCommand, argv: readonly str
   const { positionals: p, flags, json } = parsed;
   const out: Output = {
     say: (line) => void (json || print.out(line)),
-    ...((run.isTTY ?? process.stderr.isTTY) && !json ? { progress: (line: string) => void process.stderr.write(`\r${line}`) } : {}),
+    ...((run.isTTY ?? process.stderr.isTTY) && !json ? { terminal: run.terminal ?? process.stderr } : {}),
+    now: run.now,
   };
   try {
     const storeOptions = () => storeOptionsFrom(resolveOptions('node', env, new Map()));
@@ -55,7 +60,6 @@ export async function rolloutCommand(command: RolloutCommand, argv: readonly str
         const target = splitTarget(p[1]!);
         if (!target) return usage(`${p[1]}: expected REPO/MODEL`);
         result = await push(p[0]!, openRepository(target.repository, storeOptions()), target.model, flags, out);
-        if (out.progress) process.stderr.write('\n');
         break;
       }
       case 'label':

@@ -8,14 +8,16 @@ import { editConfig, presentVersions, rollbackConfig, type AppliedEdit, type Edi
 import { lineDiff } from './line-diff.ts';
 import { MODEL_FILE, publishVersion, PublishError } from './publish-version.ts';
 import { numberFlag, UsageError } from './arguments.ts';
-import { progressBar } from './table.ts';
+import { UploadProgress, type ProgressTerminal } from './upload-progress.ts';
 import type { WritableRepository } from './writable-repository.ts';
 
 export interface Output {
   /** A line for people (not printed with --json). */
   say(line: string): void;
-  /** Progress on a terminal's stderr, redrawn in place; undefined: none. */
-  readonly progress?: (line: string) => void;
+  /** Where an upload's bar is drawn (a terminal's stderr); undefined: not a terminal, no bar. */
+  readonly terminal?: ProgressTerminal;
+  /** The bar's clock (tests advance it); default Date.now. */
+  readonly now?: () => number;
 }
 
 export async function push(file: string, repo: WritableRepository, model: string, flags: ReadonlyMap<string, string>, out: Output) {
@@ -33,12 +35,8 @@ export async function push(file: string, repo: WritableRepository, model: string
     });
     files.set(WARMUP_FILE, new Uint8Array(records));
   }
-  // The bar appears only for an upload that takes over a second.
-  const started = Date.now();
-  const progress = out.progress && ((written: number, total: number, name: string) => {
-    if (Date.now() - started > 1000) out.progress!(progressBar(written, total, `uploading ${name}`));
-  });
-  const published = await publishVersion(repo, model, files, { version, progress });
+  const bar = new UploadProgress(out.terminal, out.now);
+  const published = await publishVersion(repo, model, files, { version, progress: bar.update }).finally(() => bar.end());
   out.say(`published ${model} version ${published.version} to ${repo.description} (${published.keys.length} files, ${published.bytes} bytes, model file last)`);
   return { model, version: published.version, files: published.keys, bytes: published.bytes };
 }

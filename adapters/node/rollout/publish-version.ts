@@ -22,7 +22,7 @@ export interface Published {
 export interface PublishOptions {
   /** This version number, or refuse; undefined: the next one after the highest present. */
   readonly version?: number;
-  /** After each file: bytes written so far, of the total. */
+  /** As each file is written (several times within a large one): bytes written so far, of the total. */
   readonly progress?: (written: number, total: number, file: string) => void;
 }
 
@@ -67,7 +67,9 @@ export async function publishVersion(repo: WritableRepository, model: string, fi
     const order = [...files.keys()].filter((f) => f !== MODEL_FILE).concat(MODEL_FILE);
     for (const file of order) {
       const key = `${model}/${version}/${file}`;
-      await repo.write(key, files.get(file)!, file === MODEL_FILE ? { ifNoneMatch: '*' } : undefined);
+      const before = written;
+      const within = options.progress && ((n: number) => options.progress!(before + n, total, file));
+      await repo.write(key, files.get(file)!, file === MODEL_FILE ? { ifNoneMatch: '*' } : undefined, within);
       keys.push(key);
       written += files.get(file)!.length;
       options.progress?.(written, total, file);

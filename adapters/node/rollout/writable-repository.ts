@@ -9,7 +9,8 @@
 //   a folder's guarantee is "a change made before this write started is detected", which covers
 //   two operators; S3's condition is atomic.
 import { createHash } from 'node:crypto';
-import { link, mkdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { NOT_MODIFIED, parseS3Url, type ModelStore, type ObjectInfo } from '../../../functions/storage/model-store.ts';
@@ -25,8 +26,8 @@ export interface WritableRepository {
   readonly description: string;
   list(prefix: string): Promise<ObjectInfo[]>;
   read(key: string): Promise<{ bytes: Uint8Array; etag: string } | undefined>;
-  /** Writes `bytes` at `key` if the condition holds, else throws ConflictError. */
-  write(key: string, bytes: Uint8Array, condition?: WriteCondition): Promise<void>;
+  /** Writes `bytes` at `key` if the condition holds, else throws ConflictError; `sent`: bytes of it written so far, reported as they go. */
+  write(key: string, bytes: Uint8Array, condition?: WriteCondition, sent?: (bytes: number) => void): Promise<void>;
   remove(key: string): Promise<void>;
 }
 
@@ -63,7 +64,7 @@ export class FolderRepository extends StoreReads implements WritableRepository {
     this.store = new FileSystemStore(this.root);
   }
 
-  async write(key: string, bytes: Uint8Array, condition?: WriteCondition): Promise<void> {
+  async write(key: string, bytes: Uint8Array, condition?: WriteCondition, sent?: (bytes: number) => void): Promise<void> {
     const path = join(this.root, key);
     await mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
       // A file where a folder of the key should be: for "must not exist", the name is taken
@@ -71,7 +72,7 @@ export class FolderRepository extends StoreReads implements WritableRepository {
       throw condition && 'ifNoneMatch' in condition && (e.code === 'EEXIST' || e.code === 'ENOTDIR') ? new ConflictError(`${key}: a file is in the way`) : e;
     });
     const temporary = join(dirname(path), `.${key.split('/').pop()}.${process.pid}.${Date.now()}.partial`);
-    await writeFile(temporary, bytes);
+    await writeInChunks(temporary, bytes, sent);
     try {
       if (condition && 'ifNoneMatch' in condition) {
         await link(temporary, path).catch((e: NodeJS.ErrnoException) => {
@@ -126,10 +127,10 @@ export class S3Repository extends StoreReads implements WritableRepository {
     this.client = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', maxAttempts: 2, ...s3ClientConfig(options) });
   }
 
-  async write(key: string, bytes: Uint8Array, condition?: WriteCondition): Promise<void> {
+  async write(key: string, bytes: Uint8Array, condition?: WriteCondition, sent?: (bytes: number) => void): Promise<void> {
     try {
       await this.client.send(new PutObjectCommand({
-        Bucket: this.bucket, Key: this.prefix + key, Body: bytes,
+        Bucket: this.bucket, Key: this.prefix + key, ContentLength: bytes.length, Body: sent && bytes.length > CHUNK ? countingBody(bytes, sent) : bytes,
         ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
         ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
       }));
@@ -138,9 +139,41 @@ export class S3Repository extends StoreReads implements WritableRepository {
       if (status === 412 || status === 409) throw new ConflictError(condition && 'ifNoneMatch' in condition ? `${key} already exists` : `${key} changed since it was read`);
       throw e;
     }
+    sent?.(bytes.length);
   }
 
   async remove(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
   }
+}
+
+/** Progress granularity: a chunk is reported once written (a folder) or read by the SDK (S3). */
+const CHUNK = 1 << 20;
+
+async function writeInChunks(path: string, bytes: Uint8Array, sent?: (bytes: number) => void): Promise<void> {
+  if (!sent) return writeFile(path, bytes);
+  const file = await open(path, 'w');
+  try {
+    for (let at = 0; at < bytes.length; at += CHUNK) {
+      const { bytesWritten } = await file.write(bytes, at, Math.min(CHUNK, bytes.length - at));
+      if (bytesWritten !== Math.min(CHUNK, bytes.length - at)) throw new Error(`short write to ${path}`);
+      sent(at + bytesWritten);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * A body that counts what the SDK has read: a chunk is reported when the next is asked for (the
+ * previous one then went to the socket). Only for bodies over a chunk: a stream cannot be replayed,
+ * so the SDK's retry of a failed attempt is lost for these (the push then fails and is taken back).
+ */
+function countingBody(bytes: Uint8Array, sent: (bytes: number) => void): Readable {
+  return Readable.from((function* () {
+    for (let at = 0; at < bytes.length; at += CHUNK) {
+      yield Buffer.from(bytes.buffer, bytes.byteOffset + at, Math.min(CHUNK, bytes.length - at));
+      sent(Math.min(at + CHUNK, bytes.length));
+    }
+  })(), { objectMode: false });
 }
