@@ -99,6 +99,7 @@ async function readRequestDocument(request: RestRequest, scope: RestScope, optio
   return { doc, signatureName, text };
 }
 
-function bodyLimits(options: DispatchOptions): BodyLimits {
+/** The body limits both protocols read their bodies under. */
+export function bodyLimits(options: DispatchOptions): BodyLimits {
   return { maxBytes: options.maxBodyBytes, maxGzipRatio: options.maxGzipRatio };
 }

@@ -2,30 +2,19 @@
 // inference layer (routing with canary arms, stickiness and shadows for an unversioned request,
 // remote arms, batching, the deadline) — the same path TF Serving's predict takes — then the
 // answer in JSON or binary. A model offloaded as a whole is forwarded as it came.
-import type { Inference } from '../inference/inference.ts';
-import type { BodyLimits } from '../rest/body.ts';
 import { readBodyBytes } from '../rest/body.ts';
 import type { RestRequest, RestResponse } from '../rest/exchange.ts';
 import type { RestScope } from '../rest/request-log.ts';
-import type { ResponseOptions } from '../rest/responses.ts';
+import { bodyLimits, type DispatchOptions } from '../rest/dispatch.ts';
 import { DEFAULT_SIGNATURE } from '../serving/servable.ts';
-import type { Manager } from '../serving/manager.ts';
 import { servableNotFound, type VersionSelector } from '../serving/servable-request.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 import { HEADER_LENGTH, readInferBody, type InferBody } from './infer-body.ts';
 import { decodeInputs } from './infer-inputs.ts';
 import { inferResponse, type ResponseOutput } from './infer-response.ts';
 
-export interface InferOptions extends ResponseOptions {
-  readonly manager: Manager;
-  readonly inference: Inference;
-  /** The body limits of TF Serving's side (413 past them): the same for both protocols. */
-  readonly maxBodyBytes: number;
-  readonly maxGzipRatio: number;
-  readonly maxRequestElements: number;
-  readonly maxResponseBytes: number;
-  readonly requestBodySampleRate?: number;
-}
+/** The same options as TF Serving's side: one set of limits for both protocols. */
+export type InferOptions = DispatchOptions;
 
 export async function infer(model: string, selector: VersionSelector, request: RestRequest, scope: RestScope, options: InferOptions): Promise<RestResponse> {
   const { inference } = options;
@@ -62,10 +51,6 @@ export async function infer(model: string, selector: VersionSelector, request: R
   if (result.arm !== undefined) headers['x-edgeserve-arm'] = result.arm;
   const outputs = selectOutputs(body, outputNames, result.outputs);
   return inferResponse({ model, version: result.version, id: body.request.id, outputs }, options.maxResponseBytes, options, headers);
-}
-
-export function bodyLimits(options: InferOptions): BodyLimits {
-  return { maxBytes: options.maxBodyBytes, maxGzipRatio: options.maxGzipRatio };
 }
 
 /** The outputs asked for (all, in the model's order, when none were), each in JSON or binary. */
