@@ -19,8 +19,8 @@ export const USAGE: Record<RolloutCommand, { readonly line: string; readonly fla
     text: 'The canary becomes stable: the stable label moves to its version, the canary label and the routing are dropped.' },
   rollback: { line: 'rollback REPO MODEL [--json]', flags: [], positionals: 2,
     text: 'Restores the config as it was before the last edit (its newest numbered backup), byte for byte.' },
-  status: { line: 'status URL [--key KEY] [--watch] [--interval S] [--json]', flags: ['key', 'interval'], positionals: 1,
-    text: 'Asks a running server\'s operator API (admin key from --key or EDGESERVE_ADMIN_KEY) and prints models, versions, labels and arms.' },
+  status: { line: 'status URL [--key KEY] [--watch [--interval S] [--count N]] [--json]', flags: ['key', 'interval', 'count'], positionals: 1,
+    text: 'Asks a running server\'s operator API (admin key from --key or EDGESERVE_ADMIN_KEY) and prints models, versions, labels and arms. --watch redraws every S seconds (default 2) until Ctrl-C, or N times.' },
 };
 
 export function usageOf(command: RolloutCommand): string {

@@ -6,7 +6,7 @@ import { OptionError } from '../../../functions/options/parse-value.ts';
 import { resolveOptions, type EnvRecord } from '../../../functions/options/read-options.ts';
 import { EditRefused } from '../../../functions/config/rollout-edit.ts';
 import { storeOptionsFrom } from '../../shared/store-from-url.ts';
-import { parseRolloutArguments, usageOf, UsageError, type RolloutCommand } from './arguments.ts';
+import { numberFlag, parseRolloutArguments, usageOf, UsageError, type RolloutCommand } from './arguments.ts';
 import type { EditHooks } from './config-file.ts';
 import { canary, label, promote, push, rollback, type Output } from './edit-commands.ts';
 import { PublishError, splitTarget } from './publish-version.ts';
@@ -93,6 +93,8 @@ async function status(url: string, flags: ReadonlyMap<string, string>, watch: bo
   const key = flags.get('key') ?? (typeof fromEnv === 'string' && fromEnv !== '' ? fromEnv : undefined);
   const interval = Number(flags.get('interval') ?? 2);
   if (!(interval > 0)) throw new UsageError(`--interval ${flags.get('interval')}: seconds, more than 0`);
+  const count = numberFlag(flags, 'count', true);
+  if (count !== undefined && count < 1) throw new UsageError(`--count ${count}: a positive integer`);
   const show = async () => {
     const view = await fetchView(url, key);
     return json ? JSON.stringify(view, null, 2) : statusText(view);
@@ -101,15 +103,24 @@ async function status(url: string, flags: ReadonlyMap<string, string>, watch: bo
     say(await show());
     return 0;
   }
-  // Until interrupted: clear the terminal, draw, wait.
+  // Until interrupted (or --count redraws): clear the terminal, draw, wait. Ctrl-C ends the wait at
+  // once, and the command exits 0: stopping a watch is its normal end.
   let stopped = false;
-  const stop = () => void (stopped = true);
+  let wake = () => {};
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
   process.once('SIGINT', stop);
   try {
-    while (!stopped) {
+    for (let drawn = 0; !stopped; ) {
       const text = await show();
       say(json ? text : `\x1b[2J\x1b[H${text}`);
-      await new Promise((r) => setTimeout(r, interval * 1000));
+      if (count !== undefined && ++drawn >= count) break;
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, interval * 1000);
+        wake = () => { clearTimeout(timer); r(); };
+      });
     }
   } finally {
     process.off('SIGINT', stop);
