@@ -38,7 +38,7 @@ afterAll(async () => {
 const keysOf = async (prefix: string) => (await s3.store(PREFIX).list(prefix)).map((o) => o.key).sort();
 const bytesOf = async (key: string) => {
   const got = await s3.store(PREFIX).get(key);
-  if (!got || !('bytes' in got)) throw new Error(`${key} is not in S3`);
+  if (!got || typeof got !== 'object') throw new Error(`${key} is not in S3`);
   return got.bytes;
 };
 
