@@ -1,12 +1,10 @@
 // The V2 conformance table through the built Lambda bundle, invoked with real event shapes
 // (API Gateway v1 and v2, Function URL, ALB: bodies base64-encoded as API Gateway sends binary
 // ones, binary answers base64-encoded with isBase64Encoded), the V2 repository in a real S3 server.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambda, LAMBDA_DIR } from '../../scripts/build-lambda.ts';
-import { CONTEXT, httpEvent, lambdaFetch, scheduledEvent, type Encoding, type LambdaHandler } from '../lambda-events.ts';
-import { startS3, type TestS3 } from '../s3-server.ts';
+import { startLambdaBundle } from '../lambda-bundle.ts';
+import { CONTEXT, httpEvent, lambdaFetch, type Encoding, type LambdaHandler } from '../lambda-events.ts';
+import type { TestS3 } from '../s3-server.ts';
 import { defineV2Suite } from './cases.ts';
 import { binaryOf, encodeRequest } from './client.ts';
 import { v2Repository } from './repository.ts';
@@ -16,19 +14,7 @@ let handler: LambdaHandler;
 let repo: Awaited<ReturnType<typeof v2Repository>>;
 beforeAll(async () => {
   repo = await v2Repository();
-  s3 = await startS3();
-  await s3.upload(repo.dir, 'repo-v2');
-  await buildLambda();
-  Object.assign(process.env, {
-    EDGESERVE_MODEL_BASE_PATH: 's3://models/repo-v2',
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: '1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REGION: 'us-east-1',
-  });
-  ({ handler } = (await import(pathToFileURL(join(LAMBDA_DIR, 'index.mjs')).href)) as { handler: LambdaHandler });
-  await handler(scheduledEvent(), CONTEXT);
+  ({ handler, s3 } = await startLambdaBundle(repo.dir, 'repo-v2'));
 }, 120_000);
 afterAll(async () => {
   await s3?.stop();

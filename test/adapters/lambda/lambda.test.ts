@@ -4,29 +4,17 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambda, LAMBDA_DIR } from '../../../scripts/build-lambda.ts';
+import { LAMBDA_DIR } from '../../../scripts/build-lambda.ts';
 import { call, defineConformanceSuite } from '../../conformance/cases.ts';
 import { exampleRepository } from '../../helpers.ts';
 import { CONTEXT, lambdaFetch, scheduledEvent, type Encoding, type LambdaHandler } from '../../lambda-events.ts';
-import { startS3, type TestS3 } from '../../s3-server.ts';
+import { startLambdaBundle } from '../../lambda-bundle.ts';
+import type { TestS3 } from '../../s3-server.ts';
 
 let s3: TestS3;
 let handler: LambdaHandler;
 beforeAll(async () => {
-  s3 = await startS3();
-  await s3.upload(await exampleRepository(), 'repo');
-  await buildLambda();
-  Object.assign(process.env, {
-    EDGESERVE_MODEL_BASE_PATH: 's3://models/repo',
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: '1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REGION: 'us-east-1',
-  });
-  ({ handler } = (await import(pathToFileURL(join(LAMBDA_DIR, 'index.mjs')).href)) as { handler: LambdaHandler });
-  // Deployed with its schedule: the first event is the warm-up, as in production.
-  await handler(scheduledEvent(), CONTEXT);
+  ({ handler, s3 } = await startLambdaBundle(await exampleRepository(), 'repo'));
 }, 120_000);
 afterAll(() => s3?.stop());
 
