@@ -94,7 +94,16 @@ describe('dashboard in chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    expect((await page.goto(`${server.url}/edgeserve/dashboard`))!.status()).toBe(200);
+    // Anything the CSP refuses (the inline script or style, a style attribute) is reported on the console.
+    const refused: string[] = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
+    const response = (await page.goto(`${server.url}/edgeserve/dashboard`))!;
+    expect(response.status()).toBe(200);
+    const csp = response.headers()['content-security-policy']!;
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers()['x-content-type-options']).toBe('nosniff');
 
     const main = page.locator('main');
     await expect.poll(() => main.innerText()).toContain('digits');
@@ -140,6 +149,9 @@ describe('dashboard in chromium', () => {
 
     expect([...origins]).toEqual([server.url]); // offline-safe: every request went to the server itself
     expect(errors).toEqual([]);
+    expect(refused).toEqual([]); // the page ran and refreshed under its CSP
+    // The share bar is drawn (a <progress>, no inline style the CSP would refuse).
+    expect(await page.evaluate(() => document.querySelectorAll('progress.bar').length)).toBeGreaterThan(0);
     // One column that fits: tables scroll inside their cards, the page never scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await context.close();

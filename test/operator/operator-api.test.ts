@@ -147,7 +147,20 @@ describe('operator API', () => {
     expect(html.headers['Content-Type']).toBe('text/html; charset=utf-8');
     expect(html.body).toContain('half_plus_two');
     expect(html.body).not.toMatch(/<(script|link|img)[^>]+(src|href)=/); // nothing loaded from elsewhere
-    // The old view still answers its readers, marked deprecated, pointing at its successor.
+    // The CSP pins the page's one inline script and style by their hashes: no 'unsafe-inline'.
+    const csp = html.headers['Content-Security-Policy']!;
+    expect(csp).not.toContain('unsafe-inline');
+    for (const d of ["base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'", "default-src 'none'"]) expect(csp).toContain(d);
+    const hash = async (text: string) => `'sha256-${Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))).toString('base64')}'`;
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html.body!)![1]!;
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html.body!)![1]!;
+    expect(csp).toContain(`script-src ${await hash(script)}`);
+    expect(csp).toContain(`style-src ${await hash(style)}`);
+    expect(html.body).not.toMatch(/ style=/); // no inline style attributes (the CSP would refuse them)
+    expect(html.headers['X-Content-Type-Options']).toBe('nosniff');
+    const api = await es.handle(request('GET', '/edgeserve/api/repository', { 'x-api-key': ADMIN_KEY }));
+    expect(api.headers['X-Content-Type-Options']).toBe('nosniff');
+    // With auth configured the old view is gone (404); it answers, deprecated, only without auth (next test).
     expect((await es.handle(request('GET', '/edgeserve/routing', { 'x-api-key': ADMIN_KEY }))).status).toBe(404);
   });
 

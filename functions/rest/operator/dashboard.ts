@@ -49,7 +49,7 @@ export function renderView(view: RepositoryView): string {
         r.arms.map((a) => [
           `<b>${esc(a.name)}</b>${a.falling_back ? ' <span class="warn">falling back</span>' : ''}`,
           esc(a.target), esc(a.weight),
-          `<span class="bar"><span style="width:${(100 * a.share).toFixed(0)}%"></span></span> ${pct(a.share)}`,
+          `<progress class="bar" max="1" value="${esc(a.share)}"></progress> ${pct(a.share)}`,
           esc(a.requests), pct(a.error_rate), ms(a.p50_ms), ms(a.p99_ms),
           a.shadow.compared ? `${pct(a.shadow.agreement)} of ${esc(a.shadow.compared)}${maxError(a.shadow.outputs)}` : '—',
         ]),
@@ -79,17 +79,16 @@ th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #e4e6ea;white-s
 .chip{display:inline-block;background:#e8f0fe;border-radius:1em;padding:0 .6em;margin:0 .2em .2em 0}
 .state{font-weight:600}.state.AVAILABLE{color:#137333}.state.LOADING{color:#b06000}.state.END,.state.START{color:#5f6368}
 .warn{color:#c5221f;font-weight:600}.meta,.note{color:#5f6368;font-size:.9em;margin:.3em 0}
-.bar{display:inline-block;width:4em;height:.6em;background:#e4e6ea;border-radius:.3em;vertical-align:middle}
-.bar span{display:block;height:100%;background:#1a73e8;border-radius:.3em}
+.bar{display:inline-block;width:4em;height:.6em;vertical-align:middle;accent-color:#1a73e8}
 #status{float:right;font-size:.8em;color:#aaa}
 @media (max-width:40em){table,tbody,tr,td{display:block}tr:first-child{display:none}
 tr{border-bottom:1px solid #e4e6ea;padding:.3em 0}td{border:none;padding:.05em 0;white-space:normal}
 td::before{content:attr(data-label) ": ";color:#5f6368}}`;
 
-export function dashboardPage(view: RepositoryView, options: { readonly apiPath: string }): string {
-  // The renderer's own source, with a no-op for the name-keeping helper a bundler may insert.
-  const script = `var __name=function(f){return f};var renderView=${renderView.toString()};
-var api=${JSON.stringify(options.apiPath)};
+/** The page's one script: the renderer's own source, with a no-op for the name-keeping helper a bundler may insert. */
+function pageScript(apiPath: string): string {
+  return `var __name=function(f){return f};var renderView=${renderView.toString()};
+var api=${JSON.stringify(apiPath)};
 async function refresh(){
   var status=document.getElementById('status');
   try{var r=await fetch(api,{cache:'no-store',credentials:'same-origin'});
@@ -98,6 +97,34 @@ async function refresh(){
   }catch(e){status.textContent='not updating: '+e.message}
 }
 setInterval(refresh,${REFRESH_SECONDS * 1000});`;
+}
+
+const policies = new Map<string, Promise<string>>();
+
+/**
+ * The page's Content-Security-Policy: its one inline script and style pinned by their sha256 (of
+ * the exact text served), nothing else allowed but fetching the API from the page's own origin.
+ * Computed once per API path (Web Crypto's digest is asynchronous, and not every runtime allows it
+ * while a module loads, so on first use) and kept.
+ */
+export function dashboardPolicy(apiPath: string): Promise<string> {
+  let policy = policies.get(apiPath);
+  if (policy === undefined) {
+    policy = Promise.all([sha256(pageScript(apiPath)), sha256(STYLE)]).then(([script, style]) =>
+      `default-src 'none'; script-src '${script}'; style-src '${style}'; connect-src 'self'; img-src data:; ` +
+      "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    policies.set(apiPath, policy);
+  }
+  return policy;
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return `sha256-${btoa(String.fromCharCode(...digest))}`;
+}
+
+export function dashboardPage(view: RepositoryView, options: { readonly apiPath: string }): string {
+  const script = pageScript(options.apiPath);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>edgeserve dashboard</title><style>${STYLE}</style></head>

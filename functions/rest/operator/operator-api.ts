@@ -9,7 +9,7 @@ import type { RoutingRegistry } from '../../routing/routing-registry.ts';
 import type { Manager } from '../../serving/manager.ts';
 import type { RestResponse } from '../exchange.ts';
 import { jsonResponse, type ResponseOptions } from '../responses.ts';
-import { dashboardPage } from './dashboard.ts';
+import { dashboardPage, dashboardPolicy } from './dashboard.ts';
 import { repositoryView } from './repository-view.ts';
 
 export const OPERATOR_API_PATH = '/edgeserve/api/repository';
@@ -56,15 +56,16 @@ export async function operatorPage(path: string, options: OperatorSources, calle
   const p = pathOnly(path);
   const view = await repositoryView({ manager: options.manager, routing: options.routing, loadEvents: operator.loadEvents }, caller);
   // Never cached: the figures are live, and the page carries what only an admin may see.
-  const headers = { 'Cache-Control': 'no-store' };
+  // nosniff: a browser takes the JSON for JSON and the page for HTML, whatever their content.
+  const headers = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
   if (p === OPERATOR_API_PATH) return jsonResponse(200, JSON.stringify(view, null, 1), options, headers);
   return {
     status: 200,
     headers: {
       ...headers,
       'Content-Type': 'text/html; charset=utf-8',
-      // The page's one inline script and style, nothing from elsewhere: it works offline.
-      'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+      // The page's one inline script and style (by hash), nothing from elsewhere: it works offline.
+      'Content-Security-Policy': await dashboardPolicy(OPERATOR_API_PATH),
       'X-Frame-Options': 'DENY',
     },
     body: dashboardPage(view, { apiPath: OPERATOR_API_PATH }),
