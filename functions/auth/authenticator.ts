@@ -76,7 +76,8 @@ function credentialOf(header: (name: string) => string | null): string | undefin
  * so that the dashboard can be opened with a key (operator/operator-api.ts asks for it).
  */
 function basicPassword(authorization: string): string | undefined {
-  const encoded = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(authorization)?.[1];
+  // Canonical base64 only (what browsers send): runtimes' atob differ in what else they forgive.
+  const encoded = /^Basic\s+((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)\s*$/i.exec(authorization)?.[1];
   if (encoded === undefined) return undefined;
   let text: string;
   try {

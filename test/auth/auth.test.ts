@@ -81,6 +81,25 @@ describe('API keys', () => {
     expect((await send('GET', '/edgeserve/live')).status).toBe(200);
   });
 
+  it('HTTP Basic: the key as the password works; malformed headers are a 401, never a 5xx', async () => {
+    const COLON_KEY = 'colon:key:0123456789abcdef';
+    const { send } = setup({ api_keys: [...keys.api_keys, { name: 'colon', key: COLON_KEY, scopes: ['predict'], models: ['a'] }] });
+    const basic = (text: string) => `Basic ${btoa(text)}`;
+    const predict = (authorization: string) => send('POST', '/v1/models/a:predict', { authorization });
+    expect((await predict(basic(`anyone:${WEB_KEY}`))).status).toBe(200);
+    expect((await predict(basic(`:${WEB_KEY}`))).status).toBe(200); // no user name
+    expect((await predict(basic(`user:${COLON_KEY}`))).status).toBe(200); // the password is everything after the first ':'
+    for (const bad of [
+      'Basic !!!', 'Basic', 'Basic ', `Basic ${btoa(`u:${WEB_KEY}`).replace(/=+$/, '')}`, `Basic ${btoa(`u:${WEB_KEY}`).replace(/=+$/, '')}==`, // bad padding
+      `Basic ${btoa(`u:${WEB_KEY}`)}===`, 'Basic ====', `Basic ${btoa(WEB_KEY)}`, // no colon
+      basic('user:'), basic(':'), basic(`${WEB_KEY}:`), // an empty password (the key as the user name does not count)
+      basic(`user:${WEB_KEY}x`), `Basic ${btoa(`u:${WEB_KEY}`)} extra`, 'Basic \u00ff\u00fe', `Basic ${btoa('\xff\xfe:\xff')}`,
+    ]) {
+      const r = await predict(bad);
+      expect({ bad, status: r.status }).toEqual({ bad, status: 401 });
+    }
+  });
+
   it('a key over its rate gets 429 with Retry-After', async () => {
     const { send } = setup(keys);
     const statuses: number[] = [];

@@ -12,6 +12,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeServer } from '../../adapters/node/server.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
+import { dashboardPage } from '../../functions/rest/operator/dashboard.ts';
+import type { RepositoryView } from '../../functions/rest/operator/repository-view.ts';
 import { digitsClassifier, mnistSamples } from '../fixtures/example-models.ts';
 import { startTestServer } from '../helpers.ts';
 
@@ -82,6 +84,37 @@ describe('dashboard in chromium', () => {
     await expect(page.goto(`${server.url}/edgeserve/dashboard`)).rejects.toThrow(/ERR_INVALID_AUTH_CREDENTIALS/);
     await context.close();
   });
+
+  it('draws names, labels and errors as text: markup in them creates no element, on the first paint or a refresh', async () => {
+    const EVIL = '<img src=x onerror=alert(1)>';
+    const context = await browser.newContext({ httpCredentials: { username: 'ops', password: ADMIN_KEY } });
+    const real = await (await context.request.get(`${server.url}/edgeserve/api/repository`, { headers: { 'x-api-key': ADMIN_KEY } })).json() as RepositoryView;
+    const m = real.models[0]!;
+    const evil: RepositoryView = {
+      ...real,
+      models: [{
+        ...m, name: EVIL, labels: m.labels.map((l) => ({ ...l, name: EVIL })),
+        versions: m.versions.map((v) => ({ ...v, error: EVIL, labels: [EVIL] })),
+        routing: m.routing && { ...m.routing, arms: m.routing.arms.map((a) => ({ ...a, name: EVIL, target: EVIL })) },
+      }],
+      load_errors: [{ time: real.time, model: EVIL, version: 3, code: EVIL, error: EVIL, attempt: 1 }],
+    };
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    // A refresh: the served page's script renders what the API answers (here, the evil view).
+    await page.route('**/edgeserve/api/repository', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(evil) }));
+    expect((await page.goto(`${server.url}/edgeserve/dashboard`))!.status()).toBe(200);
+    await expect.poll(() => page.locator('main').innerText(), { timeout: 15_000 }).toContain(EVIL);
+    expect(await page.locator('img').count()).toBe(0);
+    // The first paint, without the CSP's help: the page's HTML as rendered on the server, set directly.
+    await page.setContent(dashboardPage(evil, { apiPath: '/nowhere' }));
+    expect(await page.locator('main').innerText()).toContain(EVIL);
+    expect(await page.locator('img').count()).toBe(0);
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  }, 60_000);
 
   it('shows models and arms, updates after traffic, loads nothing from elsewhere, fits a phone', async () => {
     // A phone's viewport, with the key given as the browser would after its prompt.

@@ -10,6 +10,7 @@ import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
 import type { RestRequest } from '../../functions/rest/exchange.ts';
+import { renderView } from '../../functions/rest/operator/dashboard.ts';
 import type { RepositoryView } from '../../functions/rest/operator/repository-view.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
 import { silentLogger } from '../../functions/util/log.ts';
@@ -162,6 +163,20 @@ describe('operator API', () => {
     expect(api.headers['X-Content-Type-Options']).toBe('nosniff');
     // With auth configured the old view is gone (404); it answers, deprecated, only without auth (next test).
     expect((await es.handle(request('GET', '/edgeserve/routing', { 'x-api-key': ADMIN_KEY }))).status).toBe(404);
+  });
+
+  it('renders a model name, label or load error as text, never as markup', async () => {
+    const EVIL = '<img src=x onerror=alert(1)>';
+    const { view } = await setup(ROUTED);
+    const real = await view();
+    const m = real.models[0]!;
+    const html = renderView({
+      ...real,
+      models: [{ ...m, name: EVIL, labels: m.labels.map((l) => ({ ...l, name: EVIL })), versions: m.versions.map((v) => ({ ...v, error: EVIL })) }],
+      load_errors: [{ time: real.time, model: EVIL, version: 3, code: 'INTERNAL', error: EVIL, attempt: 1 }],
+    });
+    expect(html).not.toContain('<img');
+    expect(html.split('&lt;img src=x onerror=alert(1)&gt;').length - 1).toBeGreaterThanOrEqual(4);
   });
 
   it('without auth, is served only when asked for (--enable_routing_admin)', async () => {
