@@ -4,13 +4,16 @@
 // previous config byte for byte; validate fails on a corrupt version; status prints a running
 // server's arms; exit statuses and one-line errors, also from the executable itself.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutCommand } from '../../adapters/node/rollout/command.ts';
+import { FolderRepository } from '../../adapters/node/rollout/writable-repository.ts';
 import type { RolloutCommand } from '../../adapters/node/rollout/arguments.ts';
+import type { EditHooks } from '../../adapters/node/rollout/config-file.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
 import { writeRolloutExample } from '../../scripts/build-rollout-example.ts';
@@ -35,7 +38,7 @@ afterAll(async () => {
 
 const file = (name: string) => join(work, 'files', name);
 
-async function cli(command: RolloutCommand, args: string[], hooks?: { beforeWrite?: () => Promise<void> }) {
+async function cli(command: RolloutCommand, args: string[], hooks?: EditHooks) {
   const out: string[] = [];
   const err: string[] = [];
   const print = { out: (line: string) => void out.push(line), err: (line: string) => void err.push(line) };
@@ -43,12 +46,25 @@ async function cli(command: RolloutCommand, args: string[], hooks?: { beforeWrit
   return { status, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-/** Two edits that both read the config before either writes. */
+/**
+ * Two edits that both read the config before either writes, and then both try to commit: each,
+ * once its compare passed (a folder's check of the file's hash), waits for the other to pass its
+ * own too (or 500 ms, when the other cannot get there before this one renames), so that without a
+ * lock around the folder's check and rename both would pass it and both win.
+ */
 function overlap() {
-  let arrived = 0;
-  let release!: () => void;
-  const both = new Promise<void>((r) => (release = r));
-  return { beforeWrite: async () => { if (++arrived === 2) release(); await both; } };
+  const meet = () => {
+    let arrived = 0;
+    let release!: () => void;
+    const both = new Promise<void>((r) => (release = r));
+    return async (wait = Infinity) => {
+      if (++arrived === 2) release();
+      await Promise.race([both, ...(wait < Infinity ? [new Promise((r) => setTimeout(r, wait))] : [])]);
+    };
+  };
+  const read = meet();
+  const checked = meet();
+  return { beforeWrite: () => read(), afterCheck: () => checked(500) };
 }
 
 const repositories = [
@@ -62,6 +78,26 @@ const repositories = [
     return { url: `s3://${BUCKET}/${prefix}`, read, store: () => s3.store(prefix) };
   } },
 ];
+
+describe('a folder repository\'s compare-and-rename lock', () => {
+  it('waits for a lock held now; reports one left behind (over 30 s old) instead of taking it over', async () => {
+    const d = await mkdtemp(join(work, 'lock-'));
+    const repo = new FolderRepository(d);
+    await repo.write('a.json', new TextEncoder().encode('1'));
+    const { etag } = (await repo.read('a.json'))!;
+    await writeFile(join(d, 'a.json.lock'), '');
+    const old = new Date(Date.now() - 31_000);
+    await utimes(join(d, 'a.json.lock'), old, old);
+    await expect(repo.write('a.json', new TextEncoder().encode('2'), { ifMatch: etag })).rejects.toThrow(/a\.json\.lock has been there for 3\d s: a write of a\.json was interrupted; if no edit is running now, remove it/);
+    await utimes(join(d, 'a.json.lock'), new Date(), new Date()); // held now: the write waits for it
+    const write = repo.write('a.json', new TextEncoder().encode('2'), { ifMatch: etag });
+    await new Promise((r) => setTimeout(r, 100));
+    await rm(join(d, 'a.json.lock'));
+    await write;
+    expect(await readFile(join(d, 'a.json'), 'utf8')).toBe('2');
+    expect(existsSync(join(d, 'a.json.lock'))).toBe(false);
+  });
+});
 
 for (const { name, repo: makeRepo } of repositories) {
   describe(`rollout commands, ${name}`, () => {

@@ -21,6 +21,8 @@ export interface AppliedEdit {
 export interface EditHooks {
   /** Called after the config is read and edited, before anything is written (tests make two edits overlap here). */
   readonly beforeWrite?: () => Promise<void>;
+  /** Called by a folder's write of the config once its compare passed, before its rename (tests race two commits here). */
+  readonly afterCheck?: () => Promise<void>;
 }
 
 /** The versions of a model present in the repository (a version counts once its model.onnx is there). */
@@ -73,7 +75,7 @@ export async function editConfig(
   await hooks.beforeWrite?.();
   const backup = await writeBackup(repo, current.text);
   try {
-    await repo.write(CONFIG_KEY, new TextEncoder().encode(after), current.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag });
+    await repo.write(CONFIG_KEY, new TextEncoder().encode(after), current.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag, afterCheck: hooks.afterCheck });
   } catch (e) {
     await repo.remove(backup).catch(() => {});
     throw e instanceof ConflictError ? conflict(repo) : e;

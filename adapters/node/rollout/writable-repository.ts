@@ -5,9 +5,10 @@
 //   yet), which S3, R2 and MinIO enforce (412 Precondition Failed; 409 when two race);
 // - a folder: the bytes go to a temporary file beside the target, then the target's ETag (here the
 //   SHA-256 of its bytes: two quick edits of the same size can share an mtime) is checked again and
-//   the file renamed over it; "must not exist" is a hard link, which fails if the name is taken. The check and the rename are two steps, so
-//   a folder's guarantee is "a change made before this write started is detected", which covers
-//   two operators; S3's condition is atomic.
+//   the file renamed over it, the check and the rename under an exclusive lock file (`<target>.lock`,
+//   created with O_EXCL, removed after; one older than 30 s is reported, not taken over), so two
+//   writers never both pass; "must not exist" is a hard link, which fails if the name is taken.
+//   S3's condition is atomic.
 import { createHash } from 'node:crypto';
 import { link, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -20,7 +21,10 @@ import { FileSystemStore } from '../../storage/fs.ts';
 /** A conditional write found the object changed (or present) since it was read. */
 export class ConflictError extends Error {}
 
-export type WriteCondition = { readonly ifMatch: string } | { readonly ifNoneMatch: '*' };
+export type WriteCondition =
+  /** afterCheck: a test hook, called by a folder's write once the compare passed, before the rename. */
+  | { readonly ifMatch: string; readonly afterCheck?: () => Promise<void> }
+  | { readonly ifNoneMatch: '*' };
 
 export interface WritableRepository {
   readonly description: string;
@@ -80,11 +84,21 @@ export class FolderRepository extends StoreReads implements WritableRepository {
         });
         return;
       }
-      if (condition) {
+      if (!condition) {
+        await rename(temporary, path);
+        return;
+      }
+      // Compare and rename under an exclusive lock: two writers that both passed the compare
+      // before either renamed would otherwise both win.
+      const unlock = await lockFile(`${path}.lock`, key);
+      try {
         const now = await this.read(key);
         if (now?.etag !== condition.ifMatch) throw new ConflictError(`${key} changed since it was read`);
+        await condition.afterCheck?.();
+        await rename(temporary, path);
+      } finally {
+        await unlock();
       }
-      await rename(temporary, path);
     } finally {
       await rm(temporary, { force: true });
     }
@@ -109,6 +123,27 @@ export class FolderRepository extends StoreReads implements WritableRepository {
   /** Whether the folder exists (a push into a repository that is not there is refused). */
   async exists(): Promise<boolean> {
     return stat(this.root).then((s) => s.isDirectory(), () => false);
+  }
+}
+
+/** A lock left behind for longer than this is a write that was interrupted, not one in progress. */
+const STALE_LOCK_MS = 30_000;
+
+/** Takes `lock` (created exclusively), waiting while another write holds it; the returned function releases it. */
+async function lockFile(lock: string, key: string): Promise<() => Promise<void>> {
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.close();
+      return () => rm(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const since = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (since > STALE_LOCK_MS) {
+      throw new Error(`${lock} has been there for ${Math.round(since / 1000)} s: a write of ${key} was interrupted; if no edit is running now, remove it and run the command again`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
