@@ -68,6 +68,25 @@ export function startCanary(doc: ConfigDocument, model: string, request: CanaryR
   entry.routing = routing;
 }
 
+/** Whether the model has a canary now (a "canary" label or a routing arm of that name). */
+export function hasCanary(doc: ConfigDocument, model: string): boolean {
+  const entry = doc.models?.find((m) => m.name === model);
+  if (!entry) return false;
+  const l = entry.version_labels;
+  const routing = entry.routing as { arms?: unknown } | undefined;
+  const arms = typeof routing === 'object' && routing !== null && Array.isArray(routing.arms) ? routing.arms : [];
+  return (typeof l === 'object' && l !== null && 'canary' in l) || arms.some((a) => (a as { name?: unknown })?.name === 'canary');
+}
+
+/** Sends the canary nothing (weight 0, the stable arm 100): rollback when no config from before the canary is kept. */
+export function zeroCanary(doc: ConfigDocument, model: string): void {
+  const arms = (doc.models?.find((m) => m.name === model)?.routing as { arms?: unknown } | undefined)?.arms;
+  const list = Array.isArray(arms) ? (arms as Record<string, unknown>[]) : [];
+  if (!list.some((a) => a?.name === 'canary')) throw new EditRefused(`${model} routes no traffic to a canary arm: nothing to set to 0`);
+  for (const arm of list) if (arm?.name === 'canary') arm.weight = 0;
+  for (const arm of list) if (arm?.name === 'stable') arm.weight = 100;
+}
+
 /** canary → stable: the stable label moves to the canary's version, the canary label and the routing go. */
 export function promoteCanary(doc: ConfigDocument, model: string, present: ReadonlySet<number>): number {
   const entry = doc.models?.find((m) => m.name === model);

@@ -1,8 +1,8 @@
 // The rollout commands against a folder repository and against a real S3 server on 127.0.0.1
 // (with S3's conditional writes): push → served after a refresh; two overlapping canary edits →
 // one wins, the other fails with a conflict message and changes nothing; rollback restores the
-// previous config byte for byte; validate fails on a corrupt version; status prints a running
-// server's arms; exit statuses and one-line errors, also from the executable itself.
+// config from before the canary byte for byte (--undo: the last edit); the folder's lock;
+// validate fails on a corrupt version; status prints a running server's arms; exit statuses and one-line errors, also from the executable itself.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
@@ -78,6 +78,45 @@ const repositories = [
     return { url: `s3://${BUCKET}/${prefix}`, read, store: () => s3.store(prefix) };
   } },
 ];
+
+describe('rollback (the README\'s "Operating a rollout")', () => {
+  it('canary 10 → canary 50 → rollback: the config from before the canary, byte for byte; --undo: one step back', async () => {
+    const d = await mkdtemp(join(work, 'rollback-'));
+    const read = () => readFile(join(d, 'models.config.json'), 'utf8');
+    for (const v of [1, 2]) expect((await cli('push', [file(`digits-v${v}.onnx`), `${d}/digits`])).status).toBe(0);
+    expect((await cli('label', [d, 'digits', 'stable=1'])).status).toBe(0);
+    const labelled = await read();
+    expect((await cli('canary', [d, 'digits', '--version', '2', '--weight', '10', '--sticky-header', 'x-user-id', '--shadow', '1', '--tolerance', '0.1'])).status).toBe(0);
+    const at10 = await read();
+    expect((await cli('canary', [d, 'digits', '--version', '2', '--weight', '50'])).status).toBe(0);
+    const rolled = await cli('rollback', [d, 'digits']);
+    expect(rolled.status, rolled.stderr).toBe(0);
+    expect(rolled.stdout).toMatch(/^digits: canary rolled back, config restored from models\.config\.json\.2$/m);
+    expect(await read()).toBe(labelled); // not the 10 % of the step before
+    expect(existsSync(join(d, 'models.config.json.2')) || existsSync(join(d, 'models.config.json.3'))).toBe(false);
+    expect((await cli('rollback', [d, 'digits'])).stderr).toMatch(/digits has no canary to roll back \(to undo the last change: rollback --undo\)/);
+
+    // --undo: the last edit alone.
+    expect((await cli('canary', [d, 'digits', '--version', '2', '--weight', '10', '--sticky-header', 'x-user-id', '--shadow', '1', '--tolerance', '0.1'])).status).toBe(0);
+    expect(await read()).toBe(at10);
+    expect((await cli('canary', [d, 'digits', '--version', '2', '--weight', '50'])).status).toBe(0);
+    expect((await cli('rollback', [d, 'digits', '--undo'])).status).toBe(0);
+    expect(await read()).toBe(at10);
+    expect((await cli('rollback', [d, 'digits', '--help'])).stdout + (await cli('rollback', [d, 'digits', '--help'])).stderr).toMatch(/--undo/);
+  });
+
+  it('without a backup from before the canary (configured by hand), sets the canary weight to 0', async () => {
+    const d = await mkdtemp(join(work, 'rollback-'));
+    for (const v of [1, 2]) expect((await cli('push', [file(`digits-v${v}.onnx`), `${d}/digits`])).status).toBe(0);
+    await writeFile(join(d, 'models.config.json'), JSON.stringify({ models: [{ name: 'digits', version_labels: { stable: 1, canary: 2 },
+      model_version_policy: { specific: { versions: [1, 2] } },
+      routing: { arms: [{ name: 'stable', label: 'stable', weight: 70 }, { name: 'canary', label: 'canary', weight: 30 }] } }] }, null, 2) + '\n');
+    const rolled = await cli('rollback', [d, 'digits']);
+    expect(rolled.status, rolled.stderr).toBe(0);
+    const entry = JSON.parse(await readFile(join(d, 'models.config.json'), 'utf8')).models[0];
+    expect(entry.routing.arms).toEqual([{ name: 'stable', label: 'stable', weight: 100 }, { name: 'canary', label: 'canary', weight: 0 }]);
+  });
+});
 
 describe('a folder repository\'s compare-and-rename lock', () => {
   it('waits for a lock held now; reports one left behind (over 30 s old) instead of taking it over', async () => {

@@ -1,5 +1,5 @@
 // The rollout subcommands' command lines: positionals and --flags (`--flag value`, `--flag=value`;
-// --json, --watch and --help take none), each command's usage, and its usage errors (exit 2).
+// --json, --watch, --undo and --help take none), each command's usage, and its usage errors (exit 2).
 export const ROLLOUT_COMMANDS = ['validate', 'push', 'label', 'canary', 'promote', 'rollback', 'status'] as const;
 export type RolloutCommand = (typeof ROLLOUT_COMMANDS)[number];
 
@@ -17,8 +17,8 @@ export const USAGE: Record<RolloutCommand, { readonly line: string; readonly fla
     text: 'Routes W % of MODEL\'s traffic to version V (label canary) and the rest to the stable label; --shadow runs a share of stable requests on the canary too.' },
   promote: { line: 'promote REPO MODEL [--json]', flags: [], positionals: 2,
     text: 'The canary becomes stable: the stable label moves to its version, the canary label and the routing are dropped.' },
-  rollback: { line: 'rollback REPO MODEL [--json]', flags: [], positionals: 2,
-    text: 'Restores the config as it was before the last edit (its newest numbered backup), byte for byte.' },
+  rollback: { line: 'rollback REPO MODEL [--undo] [--json]', flags: [], positionals: 2,
+    text: 'Ends MODEL\'s canary: restores the config as it was before the canary started (the backup its first canary edit kept), byte for byte; without one, sets the canary weight to 0. --undo: restores the config as it was before the last edit (its newest backup) instead.' },
   status: { line: 'status URL [--key KEY] [--watch [--interval S] [--count N]] [--json]', flags: ['key', 'interval', 'count'], positionals: 1,
     text: 'Asks a running server\'s operator API (admin key from --key or EDGESERVE_ADMIN_KEY) and prints models, versions, labels and arms. --watch redraws every S seconds (default 2) until Ctrl-C, or N times.' },
 };
@@ -50,6 +50,7 @@ export function parseRolloutArguments(command: RolloutCommand, argv: readonly st
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (name === 'json' && eq < 0) json = true;
     else if (name === 'watch' && eq < 0 && command === 'status') watch = true;
+    else if (name === 'undo' && eq < 0 && command === 'rollback') flags.set('undo', 'true');
     else if (known.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) return { kind: 'error', message: `--${name} needs a value` };

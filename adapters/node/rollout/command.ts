@@ -72,7 +72,7 @@ export async function rolloutCommand(command: RolloutCommand, argv: readonly str
         result = await promote(openRepository(p[0]!, storeOptions()), p[1]!, out, run.hooks);
         break;
       case 'rollback':
-        result = await rollback(openRepository(p[0]!, storeOptions()), p[1]!, out, run.hooks);
+        result = await rollback(openRepository(p[0]!, storeOptions()), p[1]!, flags, out, run.hooks);
         break;
       case 'status':
         return await status(p[0]!, flags, parsed.watch, json, env, print.out);

@@ -3,9 +3,10 @@
 // (models.config.json.1, .2, …; an empty backup means "there was no config"), then write the new
 // config on the condition that it is still what was read. A concurrent change makes the write
 // fail (ConflictError) and takes the backup back out; nothing else is changed. `rollback` writes the
-// newest backup back, byte for byte, under the same condition, and removes it.
+// backup from before the current canary back, byte for byte, under the same condition, and removes
+// it and the newer ones; `rollback --undo` does so with the newest backup alone.
 import { CONFIG_FILES } from '../../../functions/config/model-config.ts';
-import { checkDocument, EditRefused, type ConfigDocument } from '../../../functions/config/rollout-edit.ts';
+import { checkDocument, EditRefused, hasCanary, zeroCanary, type ConfigDocument } from '../../../functions/config/rollout-edit.ts';
 import { ConflictError, type WritableRepository } from './writable-repository.ts';
 
 export const CONFIG_KEY = 'models.config.json';
@@ -83,21 +84,39 @@ export async function editConfig(
   return { before: current.text, after, backup };
 }
 
-/** Writes the newest backup back as the config, if it differs only in `model`'s entry; removes it. */
-export async function rollbackConfig(repo: WritableRepository, model: string, hooks: EditHooks = {}): Promise<AppliedEdit> {
+/**
+ * `rollback`: the config as it was before `model`'s current canary started, byte for byte: the
+ * newest backup without a canary for it (the one the first `canary` edit of this rollout took),
+ * written back, and it and the newer backups removed. Without such a backup (the canary was
+ * configured by hand), the canary's weight is set to 0 instead. `undo`: the newest backup, whatever
+ * the last edit was (one step; repeated, they walk back).
+ */
+export async function rollbackConfig(repo: WritableRepository, model: string, hooks: EditHooks = {}, undo = false): Promise<AppliedEdit & { zeroed?: boolean }> {
   const backups = await listBackups(repo);
-  const newest = backups[backups.length - 1];
-  if (newest === undefined) throw new EditRefused(`${repo.description} has no backup of ${CONFIG_KEY} to roll back to`);
   const current = await readConfig(repo);
-  const saved = await repo.read(newest.key);
-  if (!saved) throw conflict(repo);
-  const restored = new TextDecoder().decode(saved.bytes);
+  let target = backups.length - 1;
+  let saved: { bytes: Uint8Array } | undefined;
+  if (undo) {
+    if (target < 0) throw new EditRefused(`${repo.description} has no backup of ${CONFIG_KEY} to roll back to`);
+    saved = await repo.read(backups[target]!.key);
+    if (!saved) throw conflict(repo);
+  } else {
+    if (!hasCanary(parseDocument(current.text), model)) throw new EditRefused(`${model} has no canary to roll back (to undo the last change: rollback --undo)`);
+    for (; target >= 0; target--) {
+      saved = await repo.read(backups[target]!.key);
+      if (!saved) throw conflict(repo);
+      if (!hasCanary(parseDocument(new TextDecoder().decode(saved.bytes)), model)) break;
+    }
+    if (target < 0) return { ...(await editConfig(repo, (doc) => zeroCanary(doc, model), hooks)), zeroed: true };
+  }
+  const key = backups[target]!.key;
+  const restored = new TextDecoder().decode(saved!.bytes);
   const others = (text: string) => {
     const d = parseDocument(text);
     return JSON.stringify({ ...d, models: (d.models ?? []).filter((m) => m.name !== model) });
   };
   if (others(restored) !== others(current.text)) {
-    throw new EditRefused(`the last change to ${CONFIG_KEY} (backup ${newest.key}) was not only to ${model}: roll back the other model, or restore ${newest.key} by hand`);
+    throw new EditRefused(`${CONFIG_KEY} has changed for other models since ${key} was kept: roll those back first, or restore ${key} by hand`);
   }
   await hooks.beforeWrite?.();
   try {
@@ -107,13 +126,14 @@ export async function rollbackConfig(repo: WritableRepository, model: string, ho
       if (still.etag !== current.etag) throw new ConflictError('');
       await repo.remove(CONFIG_KEY);
     } else {
-      await repo.write(CONFIG_KEY, saved.bytes, current.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag });
+      await repo.write(CONFIG_KEY, saved!.bytes, current.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag, afterCheck: hooks.afterCheck });
     }
   } catch (e) {
     throw e instanceof ConflictError ? conflict(repo) : e;
   }
-  await repo.remove(newest.key);
-  return { before: current.text, after: restored, backup: newest.key };
+  // Newest first: an interruption leaves the older backups, still a walk back in order.
+  for (let k = backups.length - 1; k >= target; k--) await repo.remove(backups[k]!.key);
+  return { before: current.text, after: restored, backup: key };
 }
 
 async function listBackups(repo: WritableRepository): Promise<{ key: string; n: number }[]> {

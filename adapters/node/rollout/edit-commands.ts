@@ -78,10 +78,13 @@ export async function promote(repo: WritableRepository, model: string, out: Outp
   return { model, version, ...reportEdit(`${model}: version ${version} promoted to stable, routing dropped`, applied, out) };
 }
 
-export async function rollback(repo: WritableRepository, model: string, out: Output, hooks?: EditHooks) {
-  const applied = await rollbackConfig(repo, model, hooks);
+export async function rollback(repo: WritableRepository, model: string, flags: ReadonlyMap<string, string>, out: Output, hooks?: EditHooks) {
+  const undo = flags.has('undo');
+  const applied = await rollbackConfig(repo, model, hooks, undo);
+  if (applied.zeroed) return { model, zeroed: true, ...reportEdit(`${model}: no config from before the canary is kept; canary weight set to 0`, applied, out) };
   const diff = lineDiff(applied.before, applied.after);
-  out.say(`${model}: config restored from ${applied.backup}${applied.after === '' ? ' (there was no config: removed)' : ''}`);
+  const what = undo ? 'last change undone' : 'canary rolled back';
+  out.say(`${model}: ${what}, config restored from ${applied.backup}${applied.after === '' ? ' (there was no config: removed)' : ''}`);
   out.say(diff);
   return { model, restored: applied.backup, diff };
 }
