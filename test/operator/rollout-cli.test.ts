@@ -5,7 +5,7 @@
 // validate fails on a corrupt version; status prints a running server's arms; exit statuses and one-line errors, also from the executable itself.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -115,6 +115,24 @@ describe('rollback (the README\'s "Operating a rollout")', () => {
     expect(rolled.status, rolled.stderr).toBe(0);
     const entry = JSON.parse(await readFile(join(d, 'models.config.json'), 'utf8')).models[0];
     expect(entry.routing.arms).toEqual([{ name: 'stable', label: 'stable', weight: 100 }, { name: 'canary', label: 'canary', weight: 0 }]);
+  });
+});
+
+describe('model names', () => {
+  it('refuses names made only of dots (push f.onnx ./repo/.. would write outside the repository)', async () => {
+    const parent = await mkdtemp(join(work, 'dots-'));
+    const d = join(parent, 'repo');
+    await mkdir(d);
+    for (const name of ['.', '..', '...']) {
+      const pushed = await cli('push', [file('digits-v1.onnx'), `${d}/${name}`]);
+      expect({ name, status: pushed.status }).toEqual({ name, status: 2 });
+      expect(pushed.stderr).toMatch(/model name "\.+": not only dots/);
+      const labelled = await cli('label', [d, name, 'stable=1']);
+      expect({ name, status: labelled.status }).toEqual({ name, status: 2 });
+    }
+    expect(await readdir(parent)).toEqual(['repo']); // nothing written beside the repository
+    expect(await readdir(d)).toEqual([]);
+    expect((await cli('push', [file('digits-v1.onnx'), `${d}/v1.2`])).status).toBe(0); // dots among other characters are fine
   });
 });
 

@@ -24,6 +24,7 @@ export async function push(file: string, repo: WritableRepository, model: string
   const version = numberFlag(flags, 'version', true);
   if (version !== undefined && version < 1) throw new UsageError(`--version ${version}: a positive integer`);
   if (!/^[A-Za-z0-9_.-]+$/.test(model)) throw new UsageError(`model name ${JSON.stringify(model)}: use letters, digits, _ . -`);
+  checkModelName(model);
   const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
     throw new PublishError(`cannot read ${file}: ${e.code ?? e.message}`);
   });
@@ -41,6 +42,11 @@ export async function push(file: string, repo: WritableRepository, model: string
   return { model, version: published.version, files: published.keys, bytes: published.bytes };
 }
 
+/** A model's folder in the repository: never `.` or `..` (or more dots: a path, not a name). */
+function checkModelName(model: string): void {
+  if (/^\.+$/.test(model)) throw new UsageError(`model name ${JSON.stringify(model)}: not only dots (it would name a folder outside the model's)`);
+}
+
 function reportEdit(what: string, applied: AppliedEdit, out: Output) {
   if (applied.backup === undefined) {
     out.say(`${what}: the config already says so; nothing changed`);
@@ -53,6 +59,7 @@ function reportEdit(what: string, applied: AppliedEdit, out: Output) {
 }
 
 export async function label(repo: WritableRepository, model: string, assignment: string, out: Output, hooks?: EditHooks) {
+  checkModelName(model);
   const m = /^([^=]+)=(\d+)$/.exec(assignment);
   if (!m) throw new UsageError(`${assignment}: expected NAME=VERSION`);
   const version = Number(m[2]);
@@ -61,6 +68,7 @@ export async function label(repo: WritableRepository, model: string, assignment:
 }
 
 export async function canary(repo: WritableRepository, model: string, flags: ReadonlyMap<string, string>, out: Output, hooks?: EditHooks) {
+  checkModelName(model);
   const version = numberFlag(flags, 'version', true);
   const weight = numberFlag(flags, 'weight');
   if (version === undefined || weight === undefined) throw new UsageError('canary needs --version V and --weight W');
@@ -73,12 +81,14 @@ export async function canary(repo: WritableRepository, model: string, flags: Rea
 }
 
 export async function promote(repo: WritableRepository, model: string, out: Output, hooks?: EditHooks) {
+  checkModelName(model);
   let version = 0;
   const applied = await editConfig(repo, async (doc) => void (version = promoteCanary(doc, model, await presentVersions(repo, model, doc))), hooks);
   return { model, version, ...reportEdit(`${model}: version ${version} promoted to stable, routing dropped`, applied, out) };
 }
 
 export async function rollback(repo: WritableRepository, model: string, flags: ReadonlyMap<string, string>, out: Output, hooks?: EditHooks) {
+  checkModelName(model);
   const undo = flags.has('undo');
   const applied = await rollbackConfig(repo, model, hooks, undo);
   if (applied.zeroed) return { model, zeroed: true, ...reportEdit(`${model}: no config from before the canary is kept; canary weight set to 0`, applied, out) };
