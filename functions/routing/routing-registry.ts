@@ -1,14 +1,18 @@
 // One Router per model, rebuilt when the model's config is reloaded; per-arm counts survive a
-// reload (a weight change is not a new experiment), but the counts of an arm that left the config,
+// reload (a weight change is not a new experiment), but the counts of an arm that left the config
+// or now serves something else (another version, label target or remote),
 // and the router of a model whose routing was removed, are dropped: nothing a caller can name
 // grows this registry beyond the configured arms. Also the admin view of it all.
 import type { ModelConfig } from '../config/model-config.ts';
+import type { Arm } from '../config/routing-config.ts';
 import { escapeLabelValue } from '../metrics/registry.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
 import { ArmStats, Router } from './router.ts';
 
 export class RoutingRegistry {
   private readonly routers = new Map<string, Router>();
+  /** Per model, what each arm served when its router was built (whatArmServes). */
+  private readonly served = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly logger: Logger = silentLogger,
@@ -18,14 +22,20 @@ export class RoutingRegistry {
   routerFor(config: ModelConfig): Router | undefined {
     if (config.routing === undefined) {
       this.routers.delete(config.name);
+      this.served.delete(config.name);
       return undefined;
     }
     let router = this.routers.get(config.name);
-    if (router === undefined || router.config !== config.routing) {
-      const arms = new Set(config.routing.arms.map((a) => a.name));
-      const stats = new Map([...(router?.stats ?? [])].filter(([arm]) => arms.has(arm)));
+    const served = new Map(config.routing.arms.map((a) => [a.name, whatArmServes(a, config)]));
+    const before = this.served.get(config.name);
+    const same = before !== undefined && before.size === served.size && [...served].every(([arm, what]) => before.get(arm) === what);
+    if (router === undefined || router.config !== config.routing || !same) {
+      // An arm that now serves something else (another version, label target or remote) is a new
+      // experiment under the old name: its figures start afresh.
+      const stats = new Map([...(router?.stats ?? [])].filter(([arm]) => served.has(arm) && before?.get(arm) === served.get(arm)));
       router = new Router(config.name, config.routing, stats, (event, fields) => this.logger.log('warn', event, fields));
       this.routers.set(config.name, router);
+      this.served.set(config.name, served);
     }
     return router;
   }
@@ -80,6 +90,12 @@ export class RoutingRegistry {
       if (router) routed.push(router);
     }
     for (const name of this.routers.keys()) if (!names.has(name)) this.routers.delete(name);
+    for (const name of this.served.keys()) if (!names.has(name)) this.served.delete(name);
     return routed;
   }
+}
+
+/** What an arm serves, as a key: its version, its label and the version the label names now, or its remote; not its weight. */
+function whatArmServes(arm: Arm, config: ModelConfig): string {
+  return JSON.stringify([arm.version ?? null, arm.label ?? null, arm.label === undefined ? null : config.versionLabels.get(arm.label) ?? null, arm.remote?.url ?? null]);
 }

@@ -115,6 +115,29 @@ describe('operator API', () => {
     expect(v.load_errors[0]).toMatchObject({ model: 'half_plus_two', version: 3 });
   });
 
+  it('starts an arm\'s figures afresh when the arm serves something else; a weight change keeps them', async () => {
+    const { dir, es, predict, view, writeConfig } = await setup(undefined);
+    await mkdir(join(dir, 'half_plus_two', '3'), { recursive: true });
+    await writeFile(join(dir, 'half_plus_two', '3', 'model.onnx'), 'not an onnx model');
+    const arms = (canary: Record<string, unknown>, stableWeight: number) => ({
+      arms: [{ name: 'stable', label: 'stable', weight: stableWeight }, { name: 'canary', weight: 100 - stableWeight, ...canary }],
+      override: { header: 'x-edgeserve-arm' },
+    });
+    await writeConfig(arms({ version: 3 }, 50)); // a broken canary
+    await Promise.all(await es.manager.refresh());
+    for (let i = 0; i < 3; i++) await predict({ 'x-edgeserve-arm': 'canary' });
+    await predict({ 'x-edgeserve-arm': 'stable' });
+    const arm = (v: RepositoryView, name: string) => model(v).routing!.arms.find((a) => a.name === name)!;
+    expect(arm(await view(), 'canary')).toMatchObject({ requests: 3, errors: 3, total: { requests: 3, errors: 3 } });
+    // A new canary under the same arm name (version 2), and a new weight for the stable arm.
+    await writeConfig(arms({ label: 'canary' }, 90));
+    await Promise.all(await es.manager.refresh());
+    const v = await view();
+    expect(arm(v, 'canary').target).toMatch(/canary/);
+    expect(arm(v, 'canary')).toMatchObject({ requests: 0, errors: 0, shadow: { compared: 0, agreed: 0 }, total: { requests: 0, errors: 0 } });
+    expect(arm(v, 'stable')).toMatchObject({ weight: 90, requests: 1, total: { requests: 1 } });
+  });
+
   it('is reset when the routing is removed from the config', async () => {
     const { predict, view, writeConfig } = await setup(ROUTED);
     await predict();
