@@ -118,6 +118,33 @@ describe('rollback (the README\'s "Operating a rollout")', () => {
   });
 });
 
+describe('failures', () => {
+  it('validate --model of a model the repository lacks: exit 1; with --json, every failure is {"ok": false, "error"} on stdout', async () => {
+    const d = await mkdtemp(join(work, 'fail-'));
+    expect((await cli('push', [file('digits-v1.onnx'), `${d}/digits`])).status).toBe(0);
+    const missing = await cli('validate', [d, '--model', 'nope']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^edgeserve validate: .* has no model nope$/);
+    const json = await cli('validate', [d, '--model', 'nope', '--json']);
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: expect.stringMatching(/has no model nope$/) });
+    for (const [command, args, status] of [
+      ['canary', [d, 'digits', '--version', '9', '--weight', '10'], 1], // refused: no version 9
+      ['rollback', [d, 'digits', '--undo'], 1], // no backup
+      ['promote', [d, 'digits'], 1],
+      ['label', [d, 'digits', 'stable=x'], 2], // a usage error
+      ['push', [file('missing.onnx'), `${d}/digits`], 1],
+      ['status', ['http://127.0.0.1:9'], 1],
+      ['push', [file('digits-v1.onnx'), 'nothing'], 2],
+    ] as const) {
+      const r = await cli(command, [...args, '--json']);
+      expect({ command, status: r.status }).toEqual({ command, status });
+      expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: expect.any(String) });
+      expect(r.stderr).toMatch(new RegExp(`^edgeserve ${command}: `));
+    }
+  });
+});
+
 describe('model names', () => {
   it('refuses names made only of dots (push f.onnx ./repo/.. would write outside the repository)', async () => {
     const parent = await mkdtemp(join(work, 'dots-'));

@@ -71,3 +71,6 @@ export function numberFlag(flags: ReadonlyMap<string, string>, name: string, int
 }
 
 export class UsageError extends Error {}
+
+/** A command that could not do what was asked (exit 1, its message the one line). */
+export class CommandFailed extends Error {}

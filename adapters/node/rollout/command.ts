@@ -6,7 +6,7 @@ import { OptionError } from '../../../functions/options/parse-value.ts';
 import { resolveOptions, type EnvRecord } from '../../../functions/options/read-options.ts';
 import { EditRefused } from '../../../functions/config/rollout-edit.ts';
 import { storeOptionsFrom } from '../../shared/store-from-url.ts';
-import { numberFlag, parseRolloutArguments, usageOf, UsageError, type RolloutCommand } from './arguments.ts';
+import { CommandFailed, numberFlag, parseRolloutArguments, usageOf, UsageError, type RolloutCommand } from './arguments.ts';
 import type { EditHooks } from './config-file.ts';
 import { canary, label, promote, push, rollback, type Output } from './edit-commands.ts';
 import { PublishError, splitTarget } from './publish-version.ts';
@@ -34,10 +34,14 @@ export async function rolloutCommand(command: RolloutCommand, argv: readonly str
     print.out(usageOf(command));
     return 0;
   }
-  const usage = (message: string) => {
-    print.err(`edgeserve ${command}: ${message} (edgeserve ${command} --help)`);
-    return 2;
+  // A failure is one line on stderr; with --json also {"ok": false, "error"} on stdout, for scripts.
+  const wantsJson = parsed.kind === 'run' ? parsed.json : argv.includes('--json');
+  const fail = (status: number, message: string, line = message) => {
+    print.err(`edgeserve ${command}: ${line}`);
+    if (wantsJson) print.out(JSON.stringify({ ok: false, error: message }));
+    return status;
   };
+  const usage = (message: string) => fail(2, message, `${message} (edgeserve ${command} --help)`);
   if (parsed.kind === 'error') return usage(parsed.message);
   const { positionals: p, flags, json } = parsed;
   const out: Output = {
@@ -81,10 +85,9 @@ export async function rolloutCommand(command: RolloutCommand, argv: readonly str
     return ok ? 0 : 1;
   } catch (e) {
     if (e instanceof UsageError || e instanceof OptionError) return usage(e.message);
-    const known = e instanceof ConflictError || e instanceof EditRefused || e instanceof PublishError || e instanceof StatusError;
+    const known = e instanceof ConflictError || e instanceof EditRefused || e instanceof PublishError || e instanceof StatusError || e instanceof CommandFailed;
     const message = known ? (e as Error).message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-    print.err(`edgeserve ${command}: ${message.split('\n')[0]}`);
-    return 1;
+    return fail(1, message.split('\n')[0]!);
   }
 }
 

@@ -7,7 +7,7 @@ import type { TensorSpec } from '../../../functions/tensor/tensor-spec.ts';
 import type { Logger } from '../../../functions/util/log.ts';
 import { BACKEND_NAMES, createNodeBackend, type BackendName } from '../../shared/ort-backends.ts';
 import { storeFromUrl, type StoreOptions } from '../../shared/store-from-url.ts';
-import { UsageError } from './arguments.ts';
+import { CommandFailed, UsageError } from './arguments.ts';
 import type { Output } from './edit-commands.ts';
 import { formatBytes, table } from './table.ts';
 
@@ -44,7 +44,8 @@ export async function validate(location: string, flags: ReadonlyMap<string, stri
   });
   const model = flags.get('model');
   const statuses = await es.warmup(model === undefined ? undefined : [model]);
-  if (model !== undefined && !statuses.has(model)) throw new UsageError(`${location} has no model ${model}`);
+  // A well-formed command about a repository that lacks the model: a failure (1), not a usage error (2).
+  if (model !== undefined && !statuses.has(model)) throw new CommandFailed(`${location} has no model ${model}`);
   const sizes = new Map((await store.list('')).map((o) => [o.key, o.size]));
   const rows: ValidatedVersion[] = [];
   for (const [name, versions] of [...statuses].sort(([a], [b]) => a.localeCompare(b))) {
