@@ -13,7 +13,7 @@ import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { createEdgeserve } from '../functions/app.ts';
 import { MemoryListingCache } from '../functions/serving/listing-cache.ts';
 import { silentLogger } from '../functions/util/log.ts';
-import type { RestRequest } from '../functions/rest/exchange.ts';
+import type { RestRequest } from '../functions/http/exchange.ts';
 import { CountingStore } from '../test/helpers.ts';
 import { BUCKET } from '../test/s3-server.ts';
 import { S3Store } from '../adapters/storage/s3.ts';

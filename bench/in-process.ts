@@ -10,7 +10,7 @@ import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { createEdgeserve } from '../functions/app.ts';
 import { silentLogger } from '../functions/util/log.ts';
-import type { RestRequest } from '../functions/rest/exchange.ts';
+import type { RestRequest } from '../functions/http/exchange.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 import { interleave, median, pythonStyleRows } from './stats.ts';
 

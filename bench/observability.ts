@@ -9,7 +9,7 @@ import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { createEdgeserve } from '../functions/app.ts';
 import { silentLogger } from '../functions/util/log.ts';
 import { jsonLineSink } from '../functions/metrics/request-record.ts';
-import type { RestRequest } from '../functions/rest/exchange.ts';
+import type { RestRequest } from '../functions/http/exchange.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 import { interleave, median, pythonStyleRows } from './stats.ts';
 

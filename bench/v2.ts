@@ -16,7 +16,7 @@ import * as ort from 'onnxruntime-node';
 import { createNodeBackend } from '../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../adapters/storage/fs.ts';
 import { createEdgeserve } from '../functions/app.ts';
-import type { RestRequest } from '../functions/rest/exchange.ts';
+import type { RestRequest } from '../functions/http/exchange.ts';
 import { silentLogger } from '../functions/util/log.ts';
 import { DEFAULT_OUT, repositoryComplete, writeExampleRepository } from '../scripts/build-example-models.ts';
 import { mnistSamples } from '../test/fixtures/example-models.ts';

@@ -7,7 +7,7 @@
 import { createEdgeserve, type Edgeserve } from '../functions/app.ts';
 import { predictInputsFromJson } from '../functions/codec/predict-request.ts';
 import { predictResponseBody } from '../functions/codec/predict-response.ts';
-import type { RestRequest } from '../functions/rest/exchange.ts';
+import type { RestRequest } from '../functions/http/exchange.ts';
 import type { InferenceBackend, InferenceSession } from '../functions/runtime/backend.ts';
 import type { Tensor } from '../functions/tensor/tensor.ts';
 import { parseJson } from '../functions/util/json/parse.ts';

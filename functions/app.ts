@@ -7,7 +7,7 @@ import { consoleLogger, type Logger } from './util/log.ts';
 import { meteredStore } from './metrics/metered-store.ts';
 import type { RequestSink } from './metrics/request-record.ts';
 import { ServingMetrics } from './metrics/serving-metrics.ts';
-import { fromFetchRequest, toFetchResponse } from './rest/exchange.ts';
+import { fromFetchRequest, toFetchResponse } from './http/exchange.ts';
 import { createRestHandler, DEFAULT_REST_OPTIONS, type RestHandler } from './rest/handler.ts';
 import type { InferenceBackend } from './runtime/backend.ts';
 import { AccessGuard } from './auth/access-guard.ts';

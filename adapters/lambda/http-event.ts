@@ -2,8 +2,8 @@
 // request/response, without building Fetch objects (which cost more than the whole REST layer on
 // Node; same reason as the Node server). Query strings are rebuilt from what each source keeps.
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { BodyTooLargeError, joinParts, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
-import { errorBody } from '../../functions/rest/responses.ts';
+import { BodyTooLargeError, joinParts, type RestRequest, type RestResponse } from '../../functions/http/exchange.ts';
+import { errorBody } from '../../functions/http/responses.ts';
 import { DEFAULT_COMPRESSION, encodeResponse, type CompressionPolicy } from '../shared/response-compression.ts';
 
 const NO_COMPRESSION: CompressionPolicy = { enabled: false, minBytes: Infinity };

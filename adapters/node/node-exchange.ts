@@ -1,7 +1,7 @@
 // node:http message ⇄ the REST layer's request/response, without building Fetch objects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeResponse, type CompressionPolicy } from '../shared/response-compression.ts';
-import { BodyTooLargeError, ClientClosedError, partsLength, type RestRequest, type RestResponse } from '../../functions/rest/exchange.ts';
+import { BodyTooLargeError, ClientClosedError, partsLength, type RestRequest, type RestResponse } from '../../functions/http/exchange.ts';
 
 export interface NodeRestRequest extends RestRequest {
   /** True when the body was refused before it was read to the end. */

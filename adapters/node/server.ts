@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdgeserve, DEFAULT_SERVING_OPTIONS, type Edgeserve, type EdgeserveOptions } from '../../functions/app.ts';
-import { libeventErrorPage } from '../../functions/rest/responses.ts';
+import { libeventErrorPage } from '../../functions/http/responses.ts';
 import { DEFAULT_COMPRESSION, type CompressionPolicy } from '../shared/response-compression.ts';
 import { DEFAULT_CONNECTION_LIMITS, serverOptions, type ConnectionLimits } from './connection-limits.ts';
 import { fromIncomingMessage, writeResponse } from './node-exchange.ts';

@@ -8,7 +8,7 @@
 // not blocked while a big answer compresses.
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { bodyLength, joinParts, type RestResponse } from '../../functions/rest/exchange.ts';
+import { bodyLength, joinParts, type RestResponse } from '../../functions/http/exchange.ts';
 
 export type ContentCoding = 'br' | 'gzip';
 

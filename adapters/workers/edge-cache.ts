@@ -3,7 +3,7 @@
 // answered from the Workers Cache API. The key is model, version and the body's SHA-256, so a
 // new version never serves an old answer. `x-edgeserve-cache: hit|miss` says which happened.
 import type { Edgeserve } from '../../functions/app.ts';
-import { BodyTooLargeError, fromFetchRequest, toFetchResponse, type RestRequest } from '../../functions/rest/exchange.ts';
+import { BodyTooLargeError, fromFetchRequest, toFetchResponse, type RestRequest } from '../../functions/http/exchange.ts';
 import { giveWay } from '../../functions/util/time-slicer.ts';
 import { parseRestCall } from '../../functions/rest/url-grammar.ts';
 

@@ -2,7 +2,7 @@
 // S3/HTTPS repository), `scheduled` (the cron trigger) runs the warm-up. One edgeserve per isolate,
 // built on its first event from the env (options.ts); refreshes and background loads ride on
 // ctx.waitUntil. This platform's exchange (Fetch Request/Response ⇄ the REST layer's) is
-// functions/rest/exchange.ts rather than a file here: the hono app in functions/app.ts, which
+// functions/http/exchange.ts rather than a file here: the hono app in functions/app.ts, which
 // every platform's Fetch path goes through, uses the same conversion.
 import { createEdgeserve, type Edgeserve } from '../../functions/app.ts';
 import { consoleLogger } from '../../functions/util/log.ts';

@@ -6,9 +6,9 @@ import type { ServingMetrics } from '../metrics/serving-metrics.ts';
 import { escapeLabelValue } from '../metrics/registry.ts';
 import type { RoutingRegistry } from '../routing/routing-registry.ts';
 import type { Manager } from '../serving/manager.ts';
-import type { RestResponse } from './exchange.ts';
+import type { RestResponse } from '../http/exchange.ts';
 import { isOperatorPath, OLD_ROUTING_PATH, OPERATOR_API_PATH, operatorPage, type OperatorCaller, type OperatorOptions } from './operator/operator-api.ts';
-import { jsonResponse, type ResponseOptions } from './responses.ts';
+import { jsonResponse, type ResponseOptions } from '../http/responses.ts';
 
 /** Deprecated: the operator API (OPERATOR_API_PATH) has these counts and more; kept for existing scripts. */
 export const ROUTING_ADMIN_PATH = OLD_ROUTING_PATH;

@@ -1,37 +1,24 @@
 // One parsed TF Serving REST call → its response: offload of a whole model, status, metadata,
 // predict, classify/regress. Each reads the body with TF Serving's checks first (ParseJson and
 // FillSignature) where the call has one.
-import type { Inference } from '../inference/inference.ts';
-import type { Manager } from '../serving/manager.ts';
 import { JsonParseError, parseJson, parseJsonSliced, TooManyNumbersError } from '../util/json/parse.ts';
 import { TimeSlicer } from '../util/time-slicer.ts';
 import type { JsonObject } from '../util/json/value.ts';
 import { invalidArgument } from '../util/status.ts';
 import { documentError } from '../codec/predict-request.ts';
 import { ElementLimitError } from '../codec/tensor-from-json.ts';
-import { readBodyText, type BodyLimits } from './body.ts';
+import { readBodyText } from '../http/body.ts';
+import { bodyLimits, type ProtocolOptions } from '../http/protocol-options.ts';
 import { classifyOrRegress } from './classify-regress.ts';
-import type { RestRequest, RestResponse } from './exchange.ts';
+import type { RestRequest, RestResponse } from '../http/exchange.ts';
 import { modelListBody, modelMetadataBody, modelStatusBody } from './model-status.ts';
 import { predict } from './predict.ts';
-import type { RestScope } from './request-log.ts';
-import { jsonResponse, type ResponseOptions } from './responses.ts';
+import type { RestScope } from '../http/request-log.ts';
+import { jsonResponse } from '../http/responses.ts';
 import type { RestCall } from './url-grammar.ts';
 
-export interface DispatchOptions extends ResponseOptions {
-  readonly manager: Manager;
-  readonly inference: Inference;
-  /** Larger bodies (after gunzip too) get 413. TF Serving has no limit; serverless platforms do. */
-  readonly maxBodyBytes: number;
-  /** How many times its size a gzip body may inflate to, past its first MiB (413). */
-  readonly maxGzipRatio: number;
-  /** Tensor elements one request may decode to, all inputs together (400). */
-  readonly maxRequestElements: number;
-  /** Response bodies past this many bytes are refused while they are written (413). */
-  readonly maxResponseBytes: number;
-  /** Share of requests whose body goes into their record (0, the default: never). */
-  readonly requestBodySampleRate?: number;
-}
+/** The options both protocols read and answer under (functions/http/protocol-options.ts). */
+export type DispatchOptions = ProtocolOptions;
 
 export async function dispatch(call: RestCall, request: RestRequest, scope: RestScope, options: DispatchOptions): Promise<RestResponse> {
   const { manager, inference } = options;
@@ -97,9 +84,4 @@ async function readRequestDocument(request: RestRequest, scope: RestScope, optio
     throw documentError(doc, "not formatted correctly. 'signature_name' key must be a string value.");
   }
   return { doc, signatureName, text };
-}
-
-/** The body limits both protocols read their bodies under. */
-export function bodyLimits(options: DispatchOptions): BodyLimits {
-  return { maxBytes: options.maxBodyBytes, maxGzipRatio: options.maxGzipRatio };
 }

@@ -8,10 +8,10 @@ import type { AccessGuard, Denial } from '../auth/access-guard.ts';
 import { ResponseTooLargeError } from '../codec/response-limit.ts';
 import { adminPage, isAdminPage, probePage, type AdminOptions } from './admin.ts';
 import { dispatch, type DispatchOptions } from './dispatch.ts';
-import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from './exchange.ts';
-import type { Protocol } from './protocol.ts';
-import { requestRecord, serverTiming, type RestScope } from './request-log.ts';
-import { errorBody, errorResponse, jsonResponse, libeventErrorPage, preflightResponse } from './responses.ts';
+import { BodyTooLargeError, ClientClosedError, type RestRequest, type RestResponse } from '../http/exchange.ts';
+import type { Protocol } from '../http/protocol.ts';
+import { requestRecord, serverTiming, type RestScope } from '../http/request-log.ts';
+import { errorBody, errorResponse, jsonResponse, libeventErrorPage, preflightResponse } from '../http/responses.ts';
 import { isRestPath, parseRestCall } from './url-grammar.ts';
 import { basicChallenge, isDashboardPath } from './operator/operator-api.ts';
 

@@ -4,9 +4,9 @@
 // of it. The JSON is read by the project's parser (depth limit, numbers counted against
 // --max_request_elements as they are parsed, time slices for a big body, exact int64).
 import { ElementLimitError } from '../codec/tensor-from-json.ts';
-import { readBodyBytes, type BodyLimits } from '../rest/body.ts';
-import type { RestRequest } from '../rest/exchange.ts';
-import type { RestScope } from '../rest/request-log.ts';
+import { readBodyBytes, type BodyLimits } from '../http/body.ts';
+import type { RestRequest } from '../http/exchange.ts';
+import type { RestScope } from '../http/request-log.ts';
 import { JsonParseError, parseJson, parseJsonSliced, TooManyNumbersError } from '../util/json/parse.ts';
 import type { JsonValue } from '../util/json/value.ts';
 import { invalidArgument } from '../util/status.ts';

@@ -5,8 +5,8 @@
 // byte buffer, a run at a time (util/json); a big answer gives the event loop back between runs.
 // Past --max_response_bytes it stops with ResponseTooLargeError (413).
 import { ResponseTooLargeError } from '../codec/response-limit.ts';
-import type { RestResponse } from '../rest/exchange.ts';
-import { jsonResponse, type ResponseOptions } from '../rest/responses.ts';
+import type { RestResponse } from '../http/exchange.ts';
+import { jsonResponse, type ResponseOptions } from '../http/responses.ts';
 import { fromHalfBits } from '../tensor/float16.ts';
 import { elementCount, type Tensor } from '../tensor/tensor.ts';
 import { ByteSink } from '../util/json/byte-sink.ts';
@@ -56,7 +56,7 @@ function withHeader(header: string, binary: readonly Uint8Array[], options: Resp
   const head = encoder.encode(header);
   const binaryHeaders = { ...headers, 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(head.byteLength) };
   const { headers: withCors } = jsonResponse(200, '', options, binaryHeaders);
-  // The tensors' bytes are sent as the runtime made them: no copy here (rest/exchange.ts).
+  // The tensors' bytes are sent as the runtime made them: no copy here (http/exchange.ts).
   return { status: 200, headers: withCors, body: null, bytes: [head, ...binary] };
 }
 

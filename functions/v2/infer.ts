@@ -2,10 +2,10 @@
 // inference layer (routing with canary arms, stickiness and shadows for an unversioned request,
 // remote arms, batching, the deadline) — the same path TF Serving's predict takes — then the
 // answer in JSON or binary. A model offloaded as a whole is forwarded as it came.
-import { readBodyBytes } from '../rest/body.ts';
-import type { RestRequest, RestResponse } from '../rest/exchange.ts';
-import type { RestScope } from '../rest/request-log.ts';
-import { bodyLimits, type DispatchOptions } from '../rest/dispatch.ts';
+import { readBodyBytes } from '../http/body.ts';
+import type { RestRequest, RestResponse } from '../http/exchange.ts';
+import type { RestScope } from '../http/request-log.ts';
+import { bodyLimits, type ProtocolOptions } from '../http/protocol-options.ts';
 import { DEFAULT_SIGNATURE } from '../serving/servable.ts';
 import { servableNotFound, type VersionSelector } from '../serving/servable-request.ts';
 import type { Tensor } from '../tensor/tensor.ts';
@@ -14,7 +14,7 @@ import { decodeInputs } from './infer-inputs.ts';
 import { inferResponse, type ResponseOutput } from './infer-response.ts';
 
 /** The same options as TF Serving's side: one set of limits for both protocols. */
-export type InferOptions = DispatchOptions;
+export type InferOptions = ProtocolOptions;
 
 export async function infer(model: string, selector: VersionSelector, request: RestRequest, scope: RestScope, options: InferOptions): Promise<RestResponse> {
   const { inference } = options;

@@ -1,16 +1,16 @@
 // The Open Inference Protocol (KServe v2 / Triton REST) as a Protocol of the one REST handler
-// (rest/protocol.ts): the handler authenticates, authorizes the scope each call names, keeps
+// (http/protocol.ts): the handler authenticates, authorizes the scope each call names, keeps
 // request ids, metrics and records, and maps failures; this file routes a target to its call.
 // The health probes are answered to anyone, as /edgeserve/live and /ready are.
-import { readBodyText } from '../rest/body.ts';
-import type { RestRequest, RestResponse } from '../rest/exchange.ts';
-import type { RestScope } from '../rest/request-log.ts';
-import type { Protocol, ProtocolCall } from '../rest/protocol.ts';
-import { jsonResponse, type ResponseOptions } from '../rest/responses.ts';
+import { readBodyText } from '../http/body.ts';
+import type { RestRequest, RestResponse } from '../http/exchange.ts';
+import type { RestScope } from '../http/request-log.ts';
+import type { Protocol, ProtocolCall } from '../http/protocol.ts';
+import { jsonResponse, type ResponseOptions } from '../http/responses.ts';
 import { JsonParseError, parseJson } from '../util/json/parse.ts';
 import { invalidArgument } from '../util/status.ts';
 import { infer, type InferOptions } from './infer.ts';
-import { bodyLimits } from '../rest/dispatch.ts';
+import { bodyLimits } from '../http/protocol-options.ts';
 import { modelMetadata, modelReady, serverMetadata } from './model-info.ts';
 import { loadModel, repositoryIndex, unloadModel } from './repository.ts';
 import { isV2Path, parseV2Route } from './url-grammar.ts';

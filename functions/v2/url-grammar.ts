@@ -4,7 +4,7 @@
 // Serving's are, so both protocols name a model the same way.
 import type { VersionSelector } from '../serving/servable-request.ts';
 import { invalidArgument, notFound, ServingError } from '../util/status.ts';
-import { decodeName } from '../rest/url-grammar.ts';
+import { decodeName } from '../http/names.ts';
 
 export type V2Route =
   | { readonly kind: 'live' | 'ready' }

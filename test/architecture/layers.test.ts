@@ -9,7 +9,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Bottom first. A file's layer is its first folder under functions/ (app.ts at the root is the top). */
 export const LAYERS = [
-  'util', 'options', 'tensor', 'codec', 'config', 'storage', 'metrics', 'runtime', 'serving', 'routing', 'inference', 'auth', 'rest', 'v2', 'app',
+  'util', 'options', 'tensor', 'codec', 'config', 'storage', 'metrics', 'runtime', 'serving', 'routing', 'inference', 'auth', 'http', 'rest', 'v2', 'app',
 ] as const;
 
 function sourceFiles(dir: string): string[] {

@@ -9,7 +9,7 @@ import { sign } from 'hono/utils/jwt/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeserve } from '../../functions/app.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { FakeBackend, writeFakeRepository } from '../support/fake-backend.ts';
 import { MemoryStore } from '../support/memory-store.ts';
 

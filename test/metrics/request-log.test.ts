@@ -8,7 +8,7 @@ import { createEdgeserve } from '../../functions/app.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { emfLine } from '../../functions/metrics/emf.ts';
 import type { RequestRecord } from '../../functions/metrics/request-record.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { exampleRepository } from '../helpers.ts';
 
 /** The EMF specification's structure (CloudWatch_Embedded_Metric_Format_Specification). */

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { renderView } from '../../functions/rest/operator/dashboard.ts';
 import type { RepositoryView } from '../../functions/rest/operator/repository-view.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEdgeserve } from '../../functions/app.ts';
 import { parseRepositoryConfig } from '../../functions/config/model-config.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { FakeBackend, writeFakeRepository } from '../support/fake-backend.ts';
 import { MemoryStore } from '../support/memory-store.ts';

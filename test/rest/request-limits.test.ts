@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { FakeBackend, writeFakeRepository } from '../support/fake-backend.ts';
 import { MemoryStore } from '../support/memory-store.ts';

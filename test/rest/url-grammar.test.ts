@@ -2,7 +2,8 @@
 // applied like RE2::FullMatch to the raw `path?query`) and §2.3's routing messages.
 import { describe, expect, it } from 'vitest';
 import { ServingError } from '../../functions/util/status.ts';
-import { decodeName, isRestPath, parseRestCall } from '../../functions/rest/url-grammar.ts';
+import { decodeName } from '../../functions/http/names.ts';
+import { isRestPath, parseRestCall } from '../../functions/rest/url-grammar.ts';
 
 function rejection(method: string, path: string): ServingError {
   try {

@@ -7,7 +7,7 @@ import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve } from '../../functions/app.ts';
 import { silentLogger } from '../../functions/util/log.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { Router } from '../../functions/routing/router.ts';
 import { parseRoutingConfig } from '../../functions/config/routing-config.ts';
 import { scratchRepository } from '../helpers.ts';

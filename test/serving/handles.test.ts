@@ -4,7 +4,7 @@
 // arms, and a version past 2^53 keeps its digits.
 import { describe, expect, it } from 'vitest';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { FakeBackend, fakeModel, writeFakeRepository } from '../support/fake-backend.ts';
 import { MemoryStore } from '../support/memory-store.ts';

@@ -5,7 +5,7 @@
 // corrupt, foreign or failing cache is no cache.
 import { describe, expect, it, vi } from 'vitest';
 import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { listingFingerprint, MAX_PERSISTED_CONFIG_CHARS, MemoryListingCache, parseListing, serializeListing, type ListingCache } from '../../functions/serving/listing-cache.ts';
 import type { ModelStore, ObjectInfo } from '../../functions/storage/model-store.ts';
 import { silentLogger } from '../../functions/util/log.ts';

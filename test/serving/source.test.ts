@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEdgeserve } from '../../functions/app.ts';
 import { parseRepositoryConfig, type RepositoryConfig } from '../../functions/config/model-config.ts';
-import type { RestRequest } from '../../functions/rest/exchange.ts';
+import type { RestRequest } from '../../functions/http/exchange.ts';
 import { FakeBackend, fakeModel, writeFakeRepository } from '../support/fake-backend.ts';
 import { MemoryStore } from '../support/memory-store.ts';
 

@@ -10,7 +10,7 @@ import { createEdgeserve, type EdgeserveOptions } from '../../functions/app.ts';
 import { parseRepositoryConfig } from '../../functions/config/model-config.ts';
 import { parseAuthConfig } from '../../functions/auth/auth-config.ts';
 import type { RequestRecord } from '../../functions/metrics/request-record.ts';
-import { joinParts, type RestRequest } from '../../functions/rest/exchange.ts';
+import { joinParts, type RestRequest } from '../../functions/http/exchange.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { exampleRepository } from '../helpers.ts';
 import { binaryOf, encodeRequest, type ClientRequest } from './client.ts';
@@ -29,7 +29,7 @@ async function server(options: Partial<EdgeserveOptions> = {}) {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     const request: RestRequest = { method, pathAndQuery, header: (n) => lower[n] ?? null, readBody: async (limit) => {
-      if (bytes.byteLength > limit) throw new (await import('../../functions/rest/exchange.ts')).BodyTooLargeError(limit);
+      if (bytes.byteLength > limit) throw new (await import('../../functions/http/exchange.ts')).BodyTooLargeError(limit);
       return bytes;
     } };
     const r = await es.handle(request);

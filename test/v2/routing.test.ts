@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeBackend } from '../../adapters/shared/ort-backends.ts';
 import { FileSystemStore } from '../../adapters/storage/fs.ts';
 import { createEdgeserve } from '../../functions/app.ts';
-import { joinParts } from '../../functions/rest/exchange.ts';
+import { joinParts } from '../../functions/http/exchange.ts';
 import { silentLogger } from '../../functions/util/log.ts';
 import { scratchRepository } from '../helpers.ts';
 import { binaryOf, encodeRequest, type ClientRequest } from './client.ts';

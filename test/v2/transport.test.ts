@@ -8,7 +8,7 @@ import { restRequestFromEvent } from '../../adapters/lambda/http-event.ts';
 import { fromIncomingMessage } from '../../adapters/node/node-exchange.ts';
 import { DEFAULT_COMPRESSION, encodeResponse } from '../../adapters/shared/response-compression.ts';
 import { forward } from '../../functions/inference/forward.ts';
-import { BodyTooLargeError } from '../../functions/rest/exchange.ts';
+import { BodyTooLargeError } from '../../functions/http/exchange.ts';
 import { httpEvent } from '../lambda-events.ts';
 
 const REMOTE = { url: 'http://remote.test', timeoutMs: 1000 } as Parameters<typeof forward>[0];

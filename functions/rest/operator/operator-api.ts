@@ -7,8 +7,8 @@
 import type { LoadEvents } from '../../metrics/load-events.ts';
 import type { RoutingRegistry } from '../../routing/routing-registry.ts';
 import type { Manager } from '../../serving/manager.ts';
-import type { RestResponse } from '../exchange.ts';
-import { jsonResponse, type ResponseOptions } from '../responses.ts';
+import type { RestResponse } from '../../http/exchange.ts';
+import { jsonResponse, type ResponseOptions } from '../../http/responses.ts';
 import { dashboardPage, dashboardPolicy } from './dashboard.ts';
 import { repositoryView } from './repository-view.ts';
 

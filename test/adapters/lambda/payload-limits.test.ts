@@ -4,7 +4,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MAX_RESULT_BODY_BYTES, restRequestFromEvent, resultFromRestResponse } from '../../../adapters/lambda/http-event.ts';
-import { BodyTooLargeError } from '../../../functions/rest/exchange.ts';
+import { BodyTooLargeError } from '../../../functions/http/exchange.ts';
 import { httpEvent } from '../../lambda-events.ts';
 
 const SIX_MIB = 6 * 1024 * 1024;
