@@ -10,7 +10,7 @@ import { decodeModel } from '../../adapters/node/quantize/onnx-model.ts';
 import type { QuantizeReport } from '../../adapters/node/quantize/report.ts';
 import { mnistSamples } from '../fixtures/example-models.ts';
 import { buildModel } from '../fixtures/onnx-builder.ts';
-import { CALIBRATION_ROWS, cli, difference, MODELS, RUNTIMES, scores, statedIn, workspace, worstError, type ModelName, type Workspace } from './quantize-support.ts';
+import { CALIBRATION_ROWS, cli, difference, MODELS, quantizeOk, RUNTIMES, scores, statedIn, workspace, worstError, type ModelName, type Workspace } from './quantize-support.ts';
 
 let ws: Workspace;
 beforeAll(async () => void (ws = await workspace()), 120_000);
@@ -26,12 +26,7 @@ describe.each(Object.keys(MODELS) as ModelName[])('--fp16 %s', (model) => {
     let half: Uint8Array;
     beforeAll(async () => {
       const out = join(ws.dir, `${model}-fp16-${keepIoTypes}.onnx`);
-      const run = await cli('quantize', ws.model(model), out, '--fp16', `--keep-io-types=${keepIoTypes}`, '--calibration', ws.calibration, '--json');
-      expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
-      report = JSON.parse(run.stdout) as QuantizeReport;
-      float = new Uint8Array(await readFile(ws.model(model)));
-      half = new Uint8Array(await readFile(out));
+      ({ report, float, quantized: half } = await quantizeOk(ws, model, out, '--fp16', `--keep-io-types=${keepIoTypes}`, '--calibration', ws.calibration));
     }, 60_000);
 
     it('halves the file: every float weight is float16', () => {

@@ -3,13 +3,13 @@
 // report's error figures are recomputed here and agree, MatMul-dominated models shrink to ≤ 0.35×,
 // and the quantized classifiers pick the float model's class on ≥ 99% of real held-out digits.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuantizeReport } from '../../adapters/node/quantize/report.ts';
 import { decodeModel } from '../../adapters/node/quantize/onnx-model.ts';
 import { mnistSamples } from '../fixtures/example-models.ts';
-import { CALIBRATION_ROWS, cli, difference, RUNTIMES, scores, statedIn, workspace, type ModelName, type Workspace } from './quantize-support.ts';
+import { CALIBRATION_ROWS, difference, quantizeOk, RUNTIMES, scores, statedIn, workspace, type ModelName, type Workspace } from './quantize-support.ts';
 
 let ws: Workspace;
 beforeAll(async () => void (ws = await workspace()), 120_000);
@@ -32,12 +32,7 @@ describe.each(CASES)('--int8 $model', ({ model, ops, maxRatio }) => {
     let quantized: Uint8Array;
     beforeAll(async () => {
       const out = join(ws.dir, `${model}-int8-${perChannel}.onnx`);
-      const run = await cli('quantize', ws.model(model), out, '--int8', `--per-channel=${perChannel}`, '--calibration', ws.calibration, '--json');
-      expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
-      report = JSON.parse(run.stdout) as QuantizeReport;
-      float = new Uint8Array(await readFile(ws.model(model)));
-      quantized = new Uint8Array(await readFile(out));
+      ({ report, float, quantized } = await quantizeOk(ws, model, out, '--int8', `--per-channel=${perChannel}`, '--calibration', ws.calibration));
     }, 60_000);
 
     it('rewrites every weighted op into its integer form, in standard-opset operators only', () => {

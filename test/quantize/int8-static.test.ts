@@ -2,13 +2,12 @@
 // activation ranges calibrated by running the float model on the requests (min-max, or a
 // percentile), int8 weights. The scales are checked against ranges computed here from the same
 // digits; each result runs in both runtimes with the error the report states.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, floatValues } from '../../adapters/node/quantize/onnx-model.ts';
 import type { QuantizeReport } from '../../adapters/node/quantize/report.ts';
 import { mnistSamples } from '../fixtures/example-models.ts';
-import { CALIBRATION_ROWS, cli, difference, RUNTIMES, scores, statedIn, workspace, type ModelName, type Workspace } from './quantize-support.ts';
+import { CALIBRATION_ROWS, difference, quantizeOk, RUNTIMES, scores, statedIn, workspace, type ModelName, type Workspace } from './quantize-support.ts';
 
 let ws: Workspace;
 beforeAll(async () => void (ws = await workspace()), 120_000);
@@ -32,12 +31,7 @@ describe.each(CASES)('--int8-static $model --calibrate $calibrate, per-channel $
   let quantized: Uint8Array;
   beforeAll(async () => {
     const out = join(ws.dir, `${model}-static-${calibrate}-${perChannel}.onnx`);
-    const run = await cli('quantize', ws.model(model), out, '--int8-static', '--calibration', ws.calibration, `--calibrate=${calibrate}`, `--per-channel=${perChannel}`, '--json');
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    report = JSON.parse(run.stdout) as QuantizeReport;
-    float = new Uint8Array(await readFile(ws.model(model)));
-    quantized = new Uint8Array(await readFile(out));
+    ({ report, float, quantized } = await quantizeOk(ws, model, out, '--int8-static', '--calibration', ws.calibration, `--calibrate=${calibrate}`, `--per-channel=${perChannel}`));
   }, 60_000);
 
   it('puts QuantizeLinear/DequantizeLinear before each op and int8 weights behind DequantizeLinear', () => {

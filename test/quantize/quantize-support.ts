@@ -2,12 +2,12 @@
 // MNIST digits as a calibration file, the CLI run in-process with its output captured, and an
 // independent measurement of two models' difference in either runtime (not the quantizer's own
 // code, so the report's figures are checked, not repeated).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { main } from '../../adapters/node/cli.ts';
 import { fromHalfBits, toHalfBits } from '../../functions/tensor/float16.ts';
 import { argmax, mnistClassifier, mnistSamples, trainMnist } from '../fixtures/example-models.ts';
@@ -43,6 +43,14 @@ export async function workspace(): Promise<Workspace> {
   const calibration = join(dir, 'calibration.jsonl');
   await writeFile(calibration, lines.join('\n') + '\n');
   return { dir, calibration, model: (name) => join(dir, `${name}.onnx`), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A successful `edgeserve quantize IN OUT …flags --json` of a workspace model: its report and both files' bytes. */
+export async function quantizeOk(ws: Workspace, model: ModelName, out: string, ...flags: string[]): Promise<{ report: QuantizeReport; float: Uint8Array; quantized: Uint8Array }> {
+  const run = await cli('quantize', ws.model(model), out, ...flags, '--json');
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return { report: JSON.parse(run.stdout) as QuantizeReport, float: new Uint8Array(await readFile(ws.model(model))), quantized: new Uint8Array(await readFile(out)) };
 }
 
 export interface CliRun { readonly status: number; readonly stdout: string; readonly stderr: string }
