@@ -12,6 +12,7 @@ import { benchLambda } from './lambda.ts';
 import { benchObservability } from './observability.ts';
 import { benchRouting } from './routing.ts';
 import { benchWorkers } from './workers.ts';
+import type { BenchRow } from './stats.ts';
 import { benchWorkerdSplit, mnistSplitSubject } from './workerd-split.ts';
 import { benchInProcess, overheadCases } from './in-process.ts';
 import { benchHeadOfLine, benchLargePredict } from './large-http.ts';
@@ -26,15 +27,7 @@ const print = (line: string) => writeStdout(`${line}\n`);
 
 if (!repositoryComplete(DEFAULT_OUT)) await writeExampleRepository(DEFAULT_OUT);
 
-interface Row {
-  what: string;
-  edgeserve: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  met: boolean;
-}
-const rows: Row[] = [];
+const rows: BenchRow[] = [];
 const f = (n: number, digits = 1) => n.toFixed(digits);
 
 console.error('codec …');
@@ -240,10 +233,10 @@ rows.push({
 
 console.error('open inference protocol (v2) …'); rows.push(...(await (await import('./v2.ts')).benchV2Rows(DEFAULT_OUT)));
 
-const header: Row = { what: 'benchmark', edgeserve: 'edgeserve', baseline: 'baseline', ratio: 'ratio', target: 'target', met: true };
+const header: BenchRow = { what: 'benchmark', edgeserve: 'edgeserve', baseline: 'baseline', ratio: 'ratio', target: 'target', met: true };
 const cols = ['what', 'edgeserve', 'baseline', 'ratio', 'target'] as const;
 const widths = cols.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
-const line = (r: Row, mark: string) => `| ${cols.map((c, i) => r[c].padEnd(widths[i]!)).join(' | ')} | ${mark.padEnd(4)} |`;
+const line = (r: BenchRow, mark: string) => `| ${cols.map((c, i) => r[c].padEnd(widths[i]!)).join(' | ')} | ${mark.padEnd(4)} |`;
 print(line(header, 'met'));
 print(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|------|`);
 for (const r of rows) print(line(r, r.met ? 'yes' : 'NO'));

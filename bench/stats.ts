@@ -103,3 +103,13 @@ export function pythonNested(data: Float32Array, dims: readonly number[]): strin
 
 /** A TF Serving columnar request for one input, as a Python client builds it: {"inputs": [[…]]}. */
 export const pythonColumnar = (data: Float32Array, dims: readonly number[]) => `{"inputs": ${pythonNested(data, dims)}}`;
+
+/** One row of the `npm run bench` table: what was measured, against what, and whether its target is met. */
+export interface BenchRow {
+  what: string;
+  edgeserve: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  met: boolean;
+}

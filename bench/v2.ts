@@ -22,16 +22,7 @@ import { DEFAULT_OUT, repositoryComplete, writeExampleRepository } from '../scri
 import { mnistSamples } from '../test/fixtures/example-models.ts';
 import { encodeRequest, type ClientRequest } from '../test/v2/client.ts';
 import { benchRepository, DET, detInput, OCR, ocrInput } from './large-models.ts';
-import { interleaveAll, median, pythonStyleRows } from './stats.ts';
-
-export interface V2Row {
-  what: string;
-  edgeserve: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  met: boolean;
-}
+import { interleaveAll, median, pythonStyleRows, type BenchRow } from './stats.ts';
 
 const post = (pathAndQuery: string, body: Uint8Array, headers: Record<string, string>): RestRequest => {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -39,11 +30,11 @@ const post = (pathAndQuery: string, body: Uint8Array, headers: Record<string, st
 };
 
 /** Binary V2 infer vs session.run + one copy in and out, on each large model. */
-async function binaryRows(rounds: number): Promise<V2Row[]> {
+async function binaryRows(rounds: number): Promise<BenchRow[]> {
   const repo = await benchRepository();
   const es = createEdgeserve({ store: new FileSystemStore(repo.dir), backend: await createNodeBackend('ort-node'), logger: silentLogger, maxResponseBytes: 256 * 1024 * 1024 });
   await es.warmup();
-  const rows: V2Row[] = [];
+  const rows: BenchRow[] = [];
   try {
     for (const m of [{ ...OCR, ...ocrInput(2) }, { ...DET, ...detInput(1) }]) {
       const session = await ort.InferenceSession.create(await readFile(join(repo.dir, m.name, '1', 'model.onnx')), { executionProviders: ['cpu'] });
@@ -81,7 +72,7 @@ async function binaryRows(rounds: number): Promise<V2Row[]> {
 }
 
 /** V2 JSON infer vs TF Serving REST predict, mnist 1×784, the same server and input. */
-async function jsonRow(repository: string, rounds: number): Promise<V2Row> {
+async function jsonRow(repository: string, rounds: number): Promise<BenchRow> {
   const es = createEdgeserve({ store: new FileSystemStore(repository), backend: await createNodeBackend('ort-node'), logger: silentLogger });
   await es.warmup(['mnist']);
   const image = mnistSamples(1).images[0]!;
@@ -102,7 +93,7 @@ async function jsonRow(repository: string, rounds: number): Promise<V2Row> {
   };
 }
 
-export async function benchV2Rows(repository: string = DEFAULT_OUT, rounds = { binary: 300, json: 5000 }): Promise<V2Row[]> {
+export async function benchV2Rows(repository: string = DEFAULT_OUT, rounds = { binary: 300, json: 5000 }): Promise<BenchRow[]> {
   if (!repositoryComplete(repository)) await writeExampleRepository(repository);
   return [...(await binaryRows(rounds.binary)), await jsonRow(repository, rounds.json)];
 }
