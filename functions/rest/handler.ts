@@ -101,7 +101,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
     } catch (e) {
       if (e instanceof ServingError) {
         status = e.code;
-        response = protocol ? protocol.errorResponse(e.httpStatus, e.message, errorHeaders(e)) : errorResponse(e, options);
+        response = protocol ? protocol.errorResponse(e.httpStatus, e.message, e.headers) : errorResponse(e, options);
       } else if (e instanceof BodyTooLargeError || e instanceof ResponseTooLargeError) {
         status = 'RESOURCE_EXHAUSTED';
         response = errorOf(413, e.message);
@@ -137,12 +137,6 @@ function requestIdOf(request: RestRequest): string {
   const trace = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(request.header('traceparent') ?? '')?.[1];
   if (trace !== undefined && trace !== '0'.repeat(32)) return trace;
   return crypto.randomUUID();
-}
-
-/** Headers an error brings to its answer (a protocol's 405 its Allow); most bring none. */
-function errorHeaders(e: ServingError): Record<string, string> | undefined {
-  const headers = (e as { headers?: unknown }).headers;
-  return headers !== null && typeof headers === 'object' ? (headers as Record<string, string>) : undefined;
 }
 
 /** 401, 403 or 429 as a JSON error, with the challenge or Retry-After header. */

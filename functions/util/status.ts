@@ -41,6 +41,11 @@ export class ServingError extends Error {
     return HTTP_STATUS[this.code];
   }
 
+  /** Headers the answer to this error carries (a 405's Allow); none for most. */
+  get headers(): Record<string, string> | undefined {
+    return undefined;
+  }
+
   /** absl's Status::ToString(), used where TF Serving nests one status inside another's text. */
   toStatusString(): string {
     return `${this.code}: ${this.message}`;

@@ -23,12 +23,13 @@ export function isV2Path(pathAndQuery: string): boolean {
 
 /** A known target asked for with another method: 405, with the method it takes (and Allow, RFC 9110 §15.5.6). */
 export class MethodNotAllowedError extends ServingError {
-  /** The answer's headers: Allow lists the methods the target takes (GET implies HEAD). */
-  readonly headers: Record<string, string>;
-
   constructor(readonly allowed: 'GET' | 'POST', method: string, path: string) {
     super('UNIMPLEMENTED', `Method ${method} is not allowed for ${path}; use ${allowed}`);
-    this.headers = { Allow: allowed === 'GET' ? 'GET, HEAD' : 'POST' };
+  }
+
+  /** Allow lists the methods the target takes (GET implies HEAD). */
+  override get headers(): Record<string, string> {
+    return { Allow: this.allowed === 'GET' ? 'GET, HEAD' : 'POST' };
   }
 
   override get httpStatus(): number {
