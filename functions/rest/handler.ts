@@ -54,6 +54,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
     const started = performance.now();
     const { method, pathAndQuery: path } = request;
     if (!HTTP_METHODS.has(method)) return libeventErrorPage(501);
+    const waitUntil = request.waitUntil && ((work: Promise<unknown>) => request.waitUntil!(work));
     const protocol = other?.owns(path) ? other : undefined;
     const probe = protocol ? protocol.probe(method, path, guard !== undefined) : probePage(method, path, probeOptions);
     if (probe) return probe;
@@ -62,7 +63,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
       const allowed = access?.ok ? guard!.authorize(access.principal, 'admin', path) : access;
       if (allowed && !allowed.ok) return denialResponse(isDashboardPath(path, options) ? basicChallenge(allowed) : allowed, options);
       const mayUse = (name: string) => !allowed || guard!.permits(allowed.principal, 'admin', name);
-      return adminPage(path, options, { mayUse, waitUntil: request.waitUntil && ((work) => request.waitUntil!(work)) });
+      return adminPage(path, options, { mayUse, waitUntil });
     }
     if (!protocol && !isRestPath(path)) return libeventErrorPage(404);
     if (method === 'OPTIONS') return preflightResponse(request.header('origin'), options);
@@ -73,7 +74,7 @@ export function createRestHandler(options: RestOptions): RestHandler {
     const requestId = requestIdOf(request);
     const scope: RestScope = {
       header: (name) => request.header(name),
-      waitUntil: request.waitUntil && ((work) => request.waitUntil!(work)),
+      waitUntil,
       background: request.background !== false,
       mayUse: (name) => !access || guard!.permits(access.principal, 'predict', name),
     };
