@@ -4,6 +4,7 @@
 // literal from -128 to 127: no float literal, no wrap-around as TF Serving's C casts do; an FP16 a
 // number that does not round past 65504 to Infinity); innermost
 // lists of plain numbers (NumberRun) are stored in one loop.
+import { leafWriter, type LeafWriter } from '../codec/leaf-writers.ts';
 import type { DType } from '../tensor/dtype.ts';
 import { toHalfBits } from '../tensor/float16.ts';
 import { allocate, type TensorData } from '../tensor/tensor.ts';
@@ -36,7 +37,7 @@ export function tensorDataFromJson(data: JsonValue, target: DataTarget): TensorD
     throw invalidArgument(`Input '${target.name}': shape [${target.shape.join(',')}] holds ${target.elements} elements, but its 'data' holds ${held}`);
   }
   const out = allocate(target.dtype, target.elements);
-  let put: Put | undefined; // made on the first leaf that is not in a number run
+  let put: LeafWriter | undefined; // made on the first leaf that is not in a number run
   let i = 0;
   const fail = (v: JsonValue, at: number) =>
     invalidArgument(`Input '${target.name}': element ${at} of 'data' (${jsonDebugString(v)}) is not a ${v2Datatype(target.dtype)} value`);
@@ -68,19 +69,11 @@ function countLeaves(v: JsonValue, cap: number): number {
   return n;
 }
 
-type Put = (v: JsonValue, i: number) => boolean;
-
-function leafPut(dtype: DType, data: TensorData): Put {
+function leafPut(dtype: DType, data: TensorData): LeafWriter {
   switch (dtype) {
-    case 'float32': case 'float64': {
-      const out = data as Float32Array | Float64Array;
-      return (v, i) => {
-        if (typeof v === 'number') out[i] = v;
-        else if (v instanceof JsonInt) out[i] = v.value;
-        else return false;
-        return true;
-      };
-    }
+    // Floats and booleans take what TF Serving's JSON takes: the one writer of codec/.
+    case 'float32': case 'float64': case 'bool':
+      return leafWriter(dtype, data);
     case 'float16': {
       const out = data as Uint16Array;
       return (v, i) => {
@@ -100,14 +93,6 @@ function leafPut(dtype: DType, data: TensorData): Put {
         const b = v.toBigInt();
         if (b < lo || b > hi) return false;
         out[i] = b;
-        return true;
-      };
-    }
-    case 'bool': {
-      const out = data as Uint8Array;
-      return (v, i) => {
-        if (typeof v !== 'boolean') return false;
-        out[i] = v ? 1 : 0;
         return true;
       };
     }
